@@ -1,0 +1,54 @@
+/**
+ * The shape every pixel codec returns, and the request it receives.
+ * @module
+ */
+
+import type { PixelDescription } from "../image_info.ts";
+
+/** One decoded frame, samples as unsigned bit patterns (sign handling happens later, for all codecs alike). */
+export interface DecodedFrame {
+  /** 8-bit samples for BitsAllocated 8, 16-bit words otherwise. */
+  samples: Uint8Array | Uint16Array;
+  /** Layout of multi-sample pixels in `samples`: 0 interleaved, 1 one plane per sample. */
+  planar: 0 | 1;
+  /** Photometric interpretation of `samples` (a codec may already have turned YCbCr into RGB). */
+  photometric: string;
+}
+
+/** A decoder for one transfer-syntax family. */
+/** WASM-backed decoders are async (module start-up); pure-JS ones return directly. */
+export type FrameDecoder = (
+  encoded: Uint8Array,
+  pixels: PixelDescription,
+) => DecodedFrame | Promise<DecodedFrame>;
+
+/**
+ * Copy bytes written by a decoder into 16-bit little-endian words (WASM heap views must not escape).
+ *
+ * @example
+ * ```ts
+ * wordsFromBytes(new Uint8Array([1, 0, 0, 1])); // Uint16Array [1, 256]
+ * ```
+ */
+export function wordsFromBytes(bytes: Uint8Array): Uint16Array {
+  const words = new Uint16Array(bytes.length >> 1);
+  new Uint8Array(words.buffer).set(bytes.subarray(0, words.length * 2));
+  return words;
+}
+
+/**
+ * Check a codec's output size against the header so a short code stream surfaces as an error.
+ *
+ * @example
+ * ```ts
+ * checkDecodedSize(frame, pixels); // throws Error("decoded 100 samples, 4096 expected")
+ * ```
+ */
+export function checkDecodedSize(frame: DecodedFrame, pixels: PixelDescription): DecodedFrame {
+  const expected = pixels.rows * pixels.cols * pixels.samplesPerPixel;
+  if (frame.samples.length < expected) {
+    throw new Error(`decoded ${frame.samples.length} samples, ${expected} expected`);
+  }
+  if (frame.samples.length > expected) frame.samples = frame.samples.subarray(0, expected);
+  return frame;
+}

@@ -1,0 +1,198 @@
+/**
+ * Parse DICOM bytes into a dicom-parser DataSet: Part 10 files, preamble-less datasets and Deflated
+ * Explicit VR Little Endian. Maps parser failures onto Logik's error classes.
+ * @module
+ */
+
+import dicomParser from "dicom-parser";
+import type { DataSet } from "dicom-parser";
+import { inflateRawSync } from "node:zlib";
+import { CorruptFileError, LogikError, TooLargeError, UnsupportedFormatError } from "../../errors.ts";
+
+/** Transfer syntax UIDs the dataset layer itself knows about. */
+export const IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
+export const EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
+export const DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1.99";
+export const EXPLICIT_VR_BIG_ENDIAN = "1.2.840.10008.1.2.2";
+
+/** A parsed dataset plus facts about how it was stored. */
+export interface ParsedDicom {
+  dataSet: DataSet;
+  /** Transfer syntax UID from the File Meta, or the one guessed for a preamble-less dataset. */
+  transferSyntax: string;
+  /** True when the bytes had no 128-byte preamble and "DICM" prefix. */
+  preambleless: boolean;
+  /** Set when parsing stopped early (truncated file): the partial dataset is still returned. */
+  truncated: boolean;
+}
+
+const VALID_VRS = new Set([
+  "AE",
+  "AS",
+  "AT",
+  "CS",
+  "DA",
+  "DS",
+  "DT",
+  "FL",
+  "FD",
+  "IS",
+  "LO",
+  "LT",
+  "OB",
+  "OD",
+  "OF",
+  "OL",
+  "OV",
+  "OW",
+  "PN",
+  "SH",
+  "SL",
+  "SQ",
+  "SS",
+  "ST",
+  "SV",
+  "TM",
+  "UC",
+  "UI",
+  "UL",
+  "UN",
+  "UR",
+  "US",
+  "UT",
+  "UV",
+]); // deno-fmt-ignore
+
+function hasPart10Prefix(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 &&
+    bytes[131] === 0x4d;
+}
+
+/** How the first element of a preamble-less dataset looks: its group and whether its VR is explicit. */
+function firstElementShape(bytes: Uint8Array): { group: number; explicit: boolean } | undefined {
+  if (bytes.length < 8) return undefined;
+  const group = bytes[0] | (bytes[1] << 8);
+  const element = bytes[2] | (bytes[3] << 8);
+  // Datasets start with a low group: File Meta (0002) or Identifying (0008); a few writers start at 0004/0005.
+  if (group !== 0x0002 && group !== 0x0008 && group !== 0x0004 && group !== 0x0005) return undefined;
+  if (element > 0x1fff && group !== 0x0008) return undefined;
+  const vr = String.fromCharCode(bytes[4], bytes[5]);
+  if (VALID_VRS.has(vr)) return { group, explicit: true };
+  const implicitLength = bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24);
+  if (group === 0x0002) return undefined; // File Meta is always explicit
+  if (implicitLength >= 0 && implicitLength <= bytes.length - 8) return { group, explicit: false };
+  return undefined;
+}
+
+/**
+ * True when the bytes look like DICOM: "DICM" at offset 128, or a plausible group 0002/0008 element at offset 0
+ * (a dataset written without preamble). Used to sniff files without an extension.
+ *
+ * @example
+ * ```ts
+ * looksLikeDicom(Deno.readFileSync("scan")); // true for a Part 10 file
+ * ```
+ */
+export function looksLikeDicom(bytes: Uint8Array): boolean {
+  return hasPart10Prefix(bytes) || firstElementShape(bytes) !== undefined;
+}
+
+function metaTransferSyntax(bytes: Uint8Array): string | undefined {
+  try {
+    return dicomParser.readPart10Header(bytes).string("x00020010");
+  } catch {
+    return undefined;
+  }
+}
+
+function errorText(error: unknown): string {
+  if (typeof error === "string") return error;
+  if (error && typeof error === "object") {
+    const inner = (error as { exception?: unknown }).exception;
+    if (inner !== undefined) return errorText(inner);
+    if (error instanceof Error) return error.message;
+  }
+  return "unknown parser failure";
+}
+
+/** dicom-parser messages name the function and the failure, never element values; keep them short. */
+function safeReason(error: unknown): string {
+  return errorText(error).replace(/^dicomParser[.:]\s*/, "").slice(0, 160);
+}
+
+/**
+ * Parse a DICOM byte stream. Throws UnsupportedFormatError when the bytes are not DICOM at all and
+ * CorruptFileError when a DICOM header is broken before the pixel data.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseDicomBytes(Deno.readFileSync("a.dcm"), "a.dcm", 4 * 2 ** 30);
+ * parsed.transferSyntax; // "1.2.840.10008.1.2.1"
+ * ```
+ */
+export function parseDicomBytes(bytes: Uint8Array, path: string, maxBytes: number): ParsedDicom {
+  let input = bytes;
+  let preambleless = false;
+  let guessedSyntax: string | undefined;
+  if (!hasPart10Prefix(bytes)) {
+    const shape = firstElementShape(bytes);
+    if (!shape) {
+      throw new UnsupportedFormatError(
+        `${path}: no DICOM preamble/File Meta ("DICM" at byte 128) and no parsable dataset at byte 0`,
+      );
+    }
+    preambleless = true;
+    if (shape.group === 0x0002) {
+      // File Meta without the preamble: give it one so the meta group is read normally.
+      input = new Uint8Array(bytes.length + 132);
+      input.set([0x44, 0x49, 0x43, 0x4d], 128);
+      input.set(bytes, 132);
+    } else {
+      guessedSyntax = shape.explicit ? EXPLICIT_VR_LITTLE_ENDIAN : IMPLICIT_VR_LITTLE_ENDIAN;
+    }
+  }
+  const inflater = (array: Uint8Array, position: number): Uint8Array => {
+    let inflated: Uint8Array;
+    try {
+      inflated = inflateRawSync(array.subarray(position), {
+        maxOutputLength: Math.min(maxBytes + 2 ** 26, 2 ** 32),
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+        throw new TooLargeError(`${path}: deflated dataset inflates past the size limit`);
+      }
+      throw new CorruptFileError(`${path}: deflated dataset could not be inflated (${safeReason(error)})`);
+    }
+    const full = new Uint8Array(position + inflated.length);
+    full.set(array.subarray(0, position));
+    full.set(inflated, position);
+    return full;
+  };
+  const options = { inflater, ...(guessedSyntax ? { TransferSyntaxUID: guessedSyntax } : {}) };
+  let dataSet: DataSet;
+  let truncated = false;
+  try {
+    // deno-lint-ignore no-explicit-any
+    dataSet = dicomParser.parseDicom(input, options as any);
+  } catch (error) {
+    if (error instanceof LogikError) throw error;
+    const partial = (error as { dataSet?: DataSet })?.dataSet;
+    if (partial && partial.elements?.x7fe00010) {
+      // The header is complete; pixel checks report the exact shortfall. The partial dataset lacks the
+      // File Meta, so read it again for the transfer syntax.
+      dataSet = partial;
+      truncated = true;
+      if (!guessedSyntax) guessedSyntax = metaTransferSyntax(input);
+    } else if (preambleless && !partial?.elements) {
+      throw new UnsupportedFormatError(
+        `${path}: no DICOM preamble/File Meta and no parsable dataset (${safeReason(error)})`,
+      );
+    } else {
+      throw new CorruptFileError(`${path}: DICOM header is truncated or malformed (${safeReason(error)})`);
+    }
+  }
+  const transferSyntax = ((truncated ? undefined : dataSet.string("x00020010")) ?? guessedSyntax ??
+    IMPLICIT_VR_LITTLE_ENDIAN)
+    .replace(/\0/g, "").trim();
+  return { dataSet, transferSyntax, preambleless, truncated };
+}
