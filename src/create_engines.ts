@@ -1,0 +1,61 @@
+/**
+ * Build the Engines a worker holds: OCR sessions loaded once, ROI finding, masking and site rules.
+ * @module
+ */
+import type { Engines } from "./engines.ts";
+import { textCsv } from "./io/text_csv.ts";
+import { FILTERED_CSV_COLUMNS, filterTextRows, parseRules, type SiteRules } from "./phi/rules.ts";
+import { findRoi } from "./roi/find_roi.ts";
+import { maskText, textMask } from "./text/text_mask.ts";
+import { createTextEngine, type TextEngine } from "./text/text_engine.ts";
+import { detectVolumeText, verifyNoText } from "./text/volume_text.ts";
+
+/** Options of {@link createEngines}. */
+export interface EngineOptions {
+  /** ONNX intra-op threads per session (workers × threads should not exceed cores). */
+  threads?: number;
+}
+
+/**
+ * Create the engines. The OCR models load lazily on the first file that needs them, then stay loaded.
+ *
+ * @example
+ * ```ts
+ * const engines = await createEngines();
+ * const findings = await engines.detectText(volume8, options);
+ * ```
+ */
+export function createEngines(engineOptions: EngineOptions = {}): Promise<Engines> {
+  let textEngine: Promise<TextEngine> | null = null;
+  const ocr = () => textEngine ??= createTextEngine({ threads: engineOptions.threads ?? 1 });
+  const rulesCache = new Map<string, SiteRules>();
+  return Promise.resolve({
+    async detectText(volume8, options) {
+      return await detectVolumeText(await ocr(), volume8, { frames: options.textFrames });
+    },
+    async countResidualText(volume8, options) {
+      return (await verifyNoText(await ocr(), volume8, { frames: options.textFrames })).residual;
+    },
+    textMask,
+    blankText(volume, boxes, options) {
+      return maskText(volume, boxes, { pad: options.pad, fill: options.fill });
+    },
+    findRoi(volume8, options) {
+      return Promise.resolve(
+        findRoi(volume8, options.mode as "deid" | "us" | "one" | "clean", { keepColor: options.keepColor }),
+      );
+    },
+    async filterRows(rows, rulesPath) {
+      let rules = rulesCache.get(rulesPath);
+      if (!rules) {
+        rules = parseRules(await Deno.readTextFile(rulesPath), rulesPath);
+        rulesCache.set(rulesPath, rules);
+      }
+      return textCsv(filterTextRows(rows, rules), FILTERED_CSV_COLUMNS);
+    },
+    close() {
+      // ONNX sessions are freed with the worker; nothing else holds native resources.
+      return Promise.resolve();
+    },
+  });
+}

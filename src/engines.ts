@@ -1,0 +1,47 @@
+/**
+ * The long-lived step implementations one worker holds: OCR sessions are created once and reused
+ * for every file. The pipeline only sees this interface.
+ * @module
+ */
+import type { TextRow } from "./io/text_csv.ts";
+import type { TrackedBox } from "./manifest.ts";
+import type { ProcessOptions } from "./options.ts";
+import type { Box, Mask, Volume } from "./volume.ts";
+
+/** What text detection found in one volume (source coordinates). */
+export interface TextFindings {
+  boxes: TrackedBox[];
+  reads: {
+    frame: number;
+    text: string;
+    confidence: number;
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+  }[];
+  framesScanned: number[];
+}
+
+/** What the ROI step decided. `mask` marks kept pixels with 1; null keeps everything. */
+export interface RoiFinding {
+  method: string;
+  score: number | null;
+  geometry: Record<string, unknown>;
+  reason?: string;
+  mask: Mask | null;
+  cropBox: Box | null;
+}
+
+/** The steps a worker runs, with their models loaded. */
+export interface Engines {
+  detectText(volume8: Volume, options: ProcessOptions): Promise<TextFindings>;
+  countResidualText(volume8: Volume, options: ProcessOptions): Promise<number>;
+  /** 1 = text pixel to blank. */
+  textMask(rows: number, cols: number, boxes: Box[], pad: number): Mask;
+  /** A copy of `volume` with the padded boxes filled on every frame and channel. */
+  blankText(volume: Volume, boxes: Box[], options: ProcessOptions): Volume;
+  findRoi(volume8: Volume, options: ProcessOptions): Promise<RoiFinding>;
+  filterRows(rows: TextRow[], rulesPath: string): Promise<string>;
+  close(): Promise<void>;
+}
