@@ -32,6 +32,8 @@ export interface Manifest {
     quality: number | null;
     lossless: boolean;
     bitDepth: number;
+    /** Added to signed samples so they fit an unsigned container (PNG): stored = value + valueOffset. */
+    valueOffset?: number;
   };
   outputs: string[];
   bytesIn: number;

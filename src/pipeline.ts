@@ -157,7 +157,9 @@ export async function processFile(
 
 /** Lossless containers keep >8-bit samples; lossy ones get the display conversion. */
 function keepsFullDepth(options: ProcessOptions, source: Volume): boolean {
-  if (source.data instanceof Uint8Array) return false;
+  if (source.data instanceof Uint8Array || source.data instanceof Float32Array) {
+    return options.format === "nifti";
+  }
   return options.format === "png" || options.format === "dicom" || options.format === "nifti";
 }
 

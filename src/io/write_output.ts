@@ -137,12 +137,14 @@ async function writeFrameStack(volume: Volume, request: WriteRequest): Promise<W
   const lossless = format === "png" || (format === "webp" && options.lossless);
   const outputs: string[] = [];
   let bytes = 0;
+  const samples = unsignedSamples(volume.data);
+  const frameSize = volume.rows * volume.cols * volume.channels;
   for (let index = 0; index < volume.frames; index++) {
     const frame = {
       rows: volume.rows,
       cols: volume.cols,
       channels: volume.channels,
-      data: frameView(volume, index) as Uint8Array | Uint16Array,
+      data: samples.data.subarray(index * frameSize, (index + 1) * frameSize),
     };
     const encoded = await encodeFrame(frame, format, { quality: options.quality, lossless });
     const file = frameFileName(name, index, format);
@@ -159,8 +161,20 @@ async function writeFrameStack(volume: Volume, request: WriteRequest): Promise<W
       quality: lossless ? null : options.quality,
       lossless,
       bitDepth: bitDepthOf(volume),
+      ...(samples.offset ? { valueOffset: samples.offset } : {}),
     },
   };
+}
+
+/** PNG has no signed samples: signed 16-bit values are stored as value + 32768, and the manifest says so. */
+function unsignedSamples(data: Volume["data"]): { data: Uint8Array | Uint16Array; offset: number } {
+  if (data instanceof Uint8Array || data instanceof Uint16Array) return { data, offset: 0 };
+  if (data instanceof Int16Array) {
+    const shifted = new Uint16Array(data.length);
+    for (let i = 0; i < data.length; i++) shifted[i] = data[i] + 32768;
+    return { data: shifted, offset: 32768 };
+  }
+  throw new TypeError("float samples must go through the display conversion before a frame stack");
 }
 
 function bitDepthOf(volume: Volume): number {
