@@ -86,7 +86,13 @@ export function toDisplay8(volume: Volume): Volume {
   const { low, high } = displayRange(volume);
   const slope = volume.meta.rescaleSlope ?? 1;
   const intercept = volume.meta.rescaleIntercept ?? 0;
-  const out = createVolume({ ...volume, type: "uint8", meta: { ...volume.meta, bitsStored: 8 } });
+  // The output holds display values: rescale and window are spent and must not be applied again downstream.
+  const meta = { ...volume.meta, bitsStored: 8, signed: false };
+  delete meta.rescaleSlope;
+  delete meta.rescaleIntercept;
+  delete meta.windowCenter;
+  delete meta.windowWidth;
+  const out = createVolume({ ...volume, type: "uint8", meta });
   const gain = 255 / (high - low);
   const source = volume.data;
   const target = out.data;

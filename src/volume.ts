@@ -84,7 +84,14 @@ export function createVolume(
     : shape.type === "int16"
     ? new Int16Array(length)
     : new Float32Array(length);
-  return { frames: shape.frames, rows: shape.rows, cols: shape.cols, channels: shape.channels, data, meta: shape.meta };
+  return {
+    frames: shape.frames,
+    rows: shape.rows,
+    cols: shape.cols,
+    channels: shape.channels,
+    data,
+    meta: shape.meta,
+  };
 }
 
 /** Number of samples in one frame. */
@@ -147,7 +154,9 @@ export interface Box {
  * ```
  */
 export function frame8(volume: Volume, index: number): Frame8 {
-  if (!(volume.data instanceof Uint8Array)) throw new TypeError("frame8 needs an 8-bit volume; use toDisplay8 first");
+  if (!(volume.data instanceof Uint8Array)) {
+    throw new TypeError("frame8 needs an 8-bit volume; use toDisplay8 first");
+  }
   return {
     rows: volume.rows,
     cols: volume.cols,

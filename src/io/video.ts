@@ -1,0 +1,308 @@
+/**
+ * Video in and out through ffmpeg: any container/codec ffmpeg decodes becomes an RGB uint8 Volume;
+ * an 8-bit Volume becomes an H.264 yuv420p MP4 without metadata.
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import { CorruptFileError, ReadError, TooLargeError, UnsupportedFormatError } from "../errors.ts";
+import type { Volume } from "../volume.ts";
+import { cleanFfmpegLine, findFfmpeg } from "./ffmpeg.ts";
+
+/** Default refusal threshold for the decoded frames: 4 GiB. */
+export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+/** Default H.264 constant rate factor for {@link writeMp4}: visually lossless for ultrasound cine. */
+export const DEFAULT_CRF = 18;
+
+const ascii = (bytes: Uint8Array, from: number, length: number) =>
+  String.fromCharCode(...bytes.subarray(from, from + length));
+
+/** ISO-BMFF brands that are still images (HEIF/AVIF), not video. */
+const IMAGE_BRANDS = new Set(["heic", "heix", "heim", "heis", "mif1", "msf1", "avif", "avis"]);
+
+/**
+ * True for MP4/MOV ('ftyp' at 4, or a bare QuickTime atom), AVI ('RIFF'…'AVI '), Matroska/WebM
+ * (1A 45 DF A3), MPEG program and transport streams.
+ *
+ * @example
+ * ```ts
+ * looksLikeVideo(Deno.readFileSync("clip.mp4")); // true
+ * ```
+ */
+export function looksLikeVideo(bytes: Uint8Array): boolean {
+  if (bytes.length < 12) return false;
+  const atom = ascii(bytes, 4, 4);
+  if (atom === "ftyp") return !IMAGE_BRANDS.has(ascii(bytes, 8, 4));
+  if (atom === "moov" || atom === "mdat" || atom === "wide") return true;
+  if (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 4) === "AVI ") return true;
+  if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return true;
+  if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 1 && bytes[3] === 0xba) return true;
+  return bytes.length > 376 && bytes[0] === 0x47 && bytes[188] === 0x47 && bytes[376] === 0x47;
+}
+
+/** What `ffmpeg -i` says about the first video stream. */
+export interface VideoProbe {
+  width: number;
+  height: number;
+  frameRate: number | undefined;
+  durationSeconds: number | undefined;
+  codec: string;
+}
+
+/** Options for {@link readVideo}. */
+export interface VideoReadOptions {
+  /** Path used in error messages. */
+  path: string;
+  /** Refuse videos whose decoded RGB frames exceed this many bytes (default 4 GiB). */
+  maxBytes?: number;
+  /** Accept a video even when ffmpeg reports decoding errors (default false: CorruptFileError). */
+  tolerateErrors?: boolean;
+}
+
+/**
+ * Parse the stream summary ffmpeg prints for `ffmpeg -i FILE` (we may have no ffprobe).
+ * Returns undefined when there is no video stream.
+ *
+ * @example
+ * ```ts
+ * parseProbe("  Duration: 00:00:01.00, start: 0.0\n    Stream #0:0: Video: h264, yuv420p, 320x240, 30 fps");
+ * // { width: 320, height: 240, frameRate: 30, durationSeconds: 1, codec: "h264" }
+ * ```
+ */
+export function parseProbe(stderr: string): VideoProbe | undefined {
+  const stream = stderr.split("\n").find((line) => /Stream #\d+:\d+.*: Video: /.test(line));
+  if (!stream) return undefined;
+  const size = stream.match(/, (\d+)x(\d+)(?=[ ,\[]|$)/);
+  if (!size) return undefined;
+  let width = Number(size[1]);
+  let height = Number(size[2]);
+  // ffmpeg auto-rotates on decode, so a 90° display matrix swaps the decoded size.
+  const rotation = stderr.match(/rotate\s*:\s*(-?\d+)/) ?? stderr.match(/rotation of (-?[\d.]+) degrees/);
+  if (rotation && Math.abs(Math.round(Number(rotation[1]))) % 180 === 90) [width, height] = [height, width];
+  const rate = stream.match(/, ([\d.]+)(k?) fps/) ?? stream.match(/, ([\d.]+)(k?) tbr/);
+  const frameRate = rate ? Number(rate[1]) * (rate[2] === "k" ? 1000 : 1) : undefined;
+  const duration = stderr.match(/Duration: (\d+):(\d+):([\d.]+)/);
+  const durationSeconds = duration
+    ? Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])
+    : undefined;
+  const codec = stream.match(/Video: ([\w-]+)/)?.[1] ?? "unknown";
+  return { width, height, frameRate, durationSeconds, codec };
+}
+
+/** Lines of ffmpeg's stderr that are errors about the input (not the banner or usage hints). */
+function errorLines(stderr: string): string[] {
+  return stderr.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
+}
+
+/** Everything ffmpeg printed before the "Input #0" block: errors only, never stream metadata. */
+function probeErrors(stderr: string): string[] {
+  const before = stderr.split(/^Input #/m)[0];
+  return errorLines(before).filter((line) => !/At least one output file must be specified/.test(line));
+}
+
+async function probe(ffmpeg: string, path: string, displayPath: string): Promise<VideoProbe> {
+  const { stderr } = await new Deno.Command(ffmpeg, {
+    args: ["-hide_banner", "-nostdin", "-i", path],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(stderr);
+  if (!/^Input #/m.test(text)) {
+    const reason = probeErrors(text).map((line) => cleanFfmpegLine(line, path, displayPath)).at(-1);
+    throw new CorruptFileError(
+      `${displayPath}: ffmpeg cannot open the video: ${reason ?? "no reason given"}`,
+    );
+  }
+  const found = parseProbe(text);
+  if (!found) throw new UnsupportedFormatError(`${displayPath}: no video stream`);
+  if (found.width < 1 || found.height < 1) {
+    throw new CorruptFileError(`${displayPath}: video frame size is zero`);
+  }
+  return found;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3
+    ? `${(bytes / 1024 ** 3).toFixed(1)} GiB`
+    : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+/**
+ * Decode the first video stream of a file into RGB uint8 frames (channels 3), with
+ * meta.frameRate / meta.frameTimeMs. Decoding errors (truncated or damaged streams) give a
+ * CorruptFileError naming the path and ffmpeg's first error line; oversized videos a TooLargeError
+ * (checked from the probe before decoding, and again while decoding).
+ *
+ * @example
+ * ```ts
+ * const volume = await readVideo("/data/clip.mp4", { path: "clip.mp4" });
+ * [volume.frames, volume.rows, volume.cols, volume.meta.frameRate]; // [30, 240, 320, 30]
+ * ```
+ */
+export async function readVideo(path: string, options: VideoReadOptions): Promise<Volume> {
+  const displayPath = options.path;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) throw new ReadError(`${displayPath}: not a regular file`);
+  } catch (error) {
+    if (error instanceof ReadError) throw error;
+    throw new ReadError(`${displayPath}: cannot read (${(error as Error).name})`);
+  }
+  const ffmpeg = findFfmpeg();
+  const found = await probe(ffmpeg, path, displayPath);
+  const frameBytes = found.width * found.height * 3;
+  if (found.frameRate && found.durationSeconds) {
+    const expected = Math.round(found.durationSeconds * found.frameRate) * frameBytes;
+    if (expected > maxBytes) {
+      throw new TooLargeError(
+        `${displayPath}: video needs about ${formatBytes(expected)} decoded, over the limit of ${
+          formatBytes(maxBytes)
+        }`,
+      );
+    }
+  }
+
+  const child = new Deno.Command(ffmpeg, {
+    args: [
+      ...["-v", "error", "-nostdin", "-i", path, "-map", "0:v:0", "-vsync", "passthrough"],
+      ...["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderrText = new Response(child.stderr).text();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let tooLarge = false;
+  for await (const chunk of child.stdout) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      tooLarge = true;
+      child.kill("SIGKILL");
+      break;
+    }
+    chunks.push(chunk);
+  }
+  const status = await child.status;
+  const errors = errorLines(await stderrText).map((line) => cleanFfmpegLine(line, path, displayPath));
+  if (tooLarge) {
+    throw new TooLargeError(`${displayPath}: decoded video exceeds the limit of ${formatBytes(maxBytes)}`);
+  }
+  if (!status.success || total === 0 || (errors.length > 0 && !options.tolerateErrors)) {
+    throw new CorruptFileError(
+      `${displayPath}: ffmpeg could not decode the video cleanly: ${errors[0] ?? "no frames decoded"}`,
+    );
+  }
+  if (total % frameBytes !== 0) {
+    throw new CorruptFileError(`${displayPath}: decoded stream is not a whole number of frames`);
+  }
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, offset);
+    offset += chunk.length;
+  }
+  const notes = [`codec ${found.codec}`];
+  if (errors.length > 0) notes.push("ffmpeg reported decoding errors (tolerated)");
+  return {
+    frames: total / frameBytes,
+    rows: found.height,
+    cols: found.width,
+    channels: 3,
+    data,
+    meta: {
+      format: "video",
+      photometric: "RGB",
+      bitsStored: 8,
+      frameRate: found.frameRate,
+      frameTimeMs: found.frameRate ? 1000 / found.frameRate : undefined,
+      notes,
+    },
+  };
+}
+
+/** Options for {@link writeMp4}. */
+export interface Mp4WriteOptions {
+  /** H.264 constant rate factor, 0 (lossless) to 51; default {@link DEFAULT_CRF}. */
+  crf?: number;
+  /** Frames per second; default meta.frameRate, else 1000 / meta.frameTimeMs, else 30. */
+  frameRate?: number;
+}
+
+/** The frame rate a Volume should be encoded at. */
+function frameRateOf(volume: Volume, requested: number | undefined): number {
+  if (requested !== undefined && requested > 0) return requested;
+  if (volume.meta.frameRate && volume.meta.frameRate > 0) return volume.meta.frameRate;
+  if (volume.meta.frameTimeMs && volume.meta.frameTimeMs > 0) return 1000 / volume.meta.frameTimeMs;
+  return 30;
+}
+
+/**
+ * Encode an 8-bit Volume (1 or 3 channels) as H.264 yuv420p MP4 at the source frame rate. Odd sizes
+ * are padded to even with black on the right/bottom; metadata is stripped; the file is written under
+ * a temporary name beside `outPath` and renamed into place.
+ *
+ * @example
+ * ```ts
+ * await writeMp4(volume8, "out/clip/clip.mp4", { crf: 18 });
+ * ```
+ */
+export async function writeMp4(
+  volume8: Volume,
+  outPath: string,
+  options: Mp4WriteOptions = {},
+): Promise<void> {
+  if (!(volume8.data instanceof Uint8Array)) {
+    throw new TypeError("writeMp4 needs an 8-bit volume; use toDisplay8");
+  }
+  const crf = options.crf ?? DEFAULT_CRF;
+  if (!(crf >= 0 && crf <= 51)) throw new RangeError("writeMp4: crf must be between 0 and 51");
+  const frameRate = frameRateOf(volume8, options.frameRate);
+  const tempPath = join(dirname(outPath), `.${basename(outPath)}.${crypto.randomUUID()}.tmp`);
+  const child = new Deno.Command(findFfmpeg(), {
+    args: [
+      ...["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", volume8.channels === 3 ? "rgb24" : "gray"],
+      ...["-s", `${volume8.cols}x${volume8.rows}`, "-r", String(frameRate), "-i", "pipe:0", "-an"],
+      ...[
+        "-vf",
+        "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "medium",
+        "-crf",
+        String(crf),
+      ],
+      // Tag BT.601 so players invert the same matrix swscale used.
+      ...["-pix_fmt", "yuv420p", "-colorspace", "smpte170m", "-color_primaries", "smpte170m"],
+      ...["-color_trc", "smpte170m", "-color_range", "tv"],
+      // No global/stream metadata and no encoder version strings: reproducible, nothing carried over.
+      ...["-map_metadata", "-1", "-flags", "+bitexact", "-fflags", "+bitexact", "-movflags", "+faststart"],
+      ...["-f", "mp4", tempPath],
+    ],
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderrText = new Response(child.stderr).text();
+  const writer = child.stdin.getWriter();
+  let writeFailed = false;
+  try {
+    const frameSize = volume8.rows * volume8.cols * volume8.channels;
+    for (let frame = 0; frame < volume8.frames; frame++) {
+      await writer.write(volume8.data.subarray(frame * frameSize, (frame + 1) * frameSize));
+    }
+    await writer.close();
+  } catch {
+    writeFailed = true; // ffmpeg exited early; its stderr says why.
+  }
+  const status = await child.status;
+  const stderr = (await stderrText).trim();
+  if (!status.success || writeFailed) {
+    await Deno.remove(tempPath).catch(() => {});
+    throw new Error(`writeMp4: ffmpeg failed for ${outPath}: ${stderr.split("\n")[0] || "no message"}`);
+  }
+  await Deno.rename(tempPath, outPath);
+}
