@@ -105,7 +105,10 @@ export async function runBatch(
   }
 
   const progress = batchOptions.progress && Deno.stderr.isTerminal() ? progressBar(jobs.length) : null;
-  const pool = await createFilePool(Math.max(1, Math.min(batchOptions.jobs, jobs.length || 1)));
+  const workers = Math.max(1, Math.min(batchOptions.jobs, jobs.length || 1));
+  // Workers × ONNX threads ≤ cores: one busy file gets both cores, two files get one each.
+  const cores = navigator.hardwareConcurrency ?? 1;
+  const pool = await createFilePool(workers, Math.max(1, Math.floor(cores / workers)));
   try {
     await pool.run(jobs, async (job, outcome) => {
       if (outcome.ok) {

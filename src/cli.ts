@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { runBatch, UsageError } from "./batch.ts";
+import { StartupError } from "./file_pool.ts";
 import { VERSION } from "./manifest.ts";
 import { type Mode, MODES, OptionsError, parseProcessOptions } from "./options.ts";
 
@@ -176,6 +177,10 @@ export async function runCli(args: string[]): Promise<number> {
     return summary.skipped > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
+    if (error instanceof StartupError) {
+      console.error(`logik: cannot start: ${error.message}`);
+      return 2;
+    }
     if (error instanceof Error && error.name === "ReadError") return usage(error.message);
     throw error;
   }

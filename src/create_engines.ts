@@ -17,7 +17,7 @@ export interface EngineOptions {
 }
 
 /**
- * Create the engines. The OCR models load lazily on the first file that needs them, then stay loaded.
+ * Create the engines; the OCR models load once here and stay loaded for every file.
  *
  * @example
  * ```ts
@@ -25,11 +25,12 @@ export interface EngineOptions {
  * const findings = await engines.detectText(volume8, options);
  * ```
  */
-export function createEngines(engineOptions: EngineOptions = {}): Promise<Engines> {
-  let textEngine: Promise<TextEngine> | null = null;
-  const ocr = () => textEngine ??= createTextEngine({ threads: engineOptions.threads ?? 1 });
+export async function createEngines(engineOptions: EngineOptions = {}): Promise<Engines> {
+  // Loaded eagerly: a missing or corrupt model is a start-up error, not a skip for every file.
+  const textEngine: TextEngine = await createTextEngine({ threads: engineOptions.threads ?? 1 });
+  const ocr = () => Promise.resolve(textEngine);
   const rulesCache = new Map<string, SiteRules>();
-  return Promise.resolve({
+  return {
     async detectText(volume8, options) {
       return await detectVolumeText(await ocr(), volume8, { frames: options.textFrames });
     },
@@ -57,5 +58,5 @@ export function createEngines(engineOptions: EngineOptions = {}): Promise<Engine
       // ONNX sessions are freed with the worker; nothing else holds native resources.
       return Promise.resolve();
     },
-  });
+  };
 }

@@ -70,17 +70,29 @@ function describe(error: unknown): string {
  * await pool.close();
  * ```
  */
-export function createFilePool(size: number): Promise<FilePool> {
-  if (size <= 1) return Promise.resolve(inThreadPool());
-  return Promise.resolve(workerPool(size));
+export function createFilePool(size: number, threads = 1): Promise<FilePool> {
+  if (size <= 1) return Promise.resolve(inThreadPool(threads));
+  return Promise.resolve(workerPool(size, threads));
 }
 
-function inThreadPool(): FilePool {
+/** A worker could not start (e.g. the OCR models are missing): the whole run stops with this. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartupError";
+  }
+}
+
+function inThreadPool(threads: number): FilePool {
   let engines: Awaited<ReturnType<typeof createEngines>> | null = null;
   return {
     async run(jobs, onDone) {
       for (const job of jobs) {
-        engines ??= await createEngines();
+        try {
+          engines ??= await createEngines({ threads });
+        } catch (error) {
+          throw new StartupError((error as Error).message);
+        }
         await onDone(job, await runJob(job, engines));
       }
     },
@@ -90,8 +102,12 @@ function inThreadPool(): FilePool {
   };
 }
 
-function workerPool(size: number): FilePool {
-  const spawn = () => new Worker(new URL("./file_worker.ts", import.meta.url), { type: "module" });
+function workerPool(size: number, threads: number): FilePool {
+  const spawn = () => {
+    const worker = new Worker(new URL("./file_worker.ts", import.meta.url), { type: "module" });
+    worker.postMessage({ init: { threads } });
+    return worker;
+  };
   const workers: Worker[] = Array.from({ length: size }, spawn);
   return {
     async run(jobs, onDone) {
@@ -99,9 +115,12 @@ function workerPool(size: number): FilePool {
       const drive = async (slot: number) => {
         while (next < jobs.length) {
           const job = jobs[next++];
-          const outcome = await new Promise<FileOutcome>((resolve) => {
+          const outcome = await new Promise<FileOutcome>((resolve, reject) => {
             const worker = workers[slot];
-            worker.onmessage = (event: MessageEvent<FileOutcome>) => resolve(event.data);
+            worker.onmessage = (event: MessageEvent<FileOutcome | { startupError: string }>) => {
+              if ("startupError" in event.data) reject(new StartupError(event.data.startupError));
+              else resolve(event.data);
+            };
             worker.onerror = (event) => {
               // A crashed worker is replaced so one bad file never stalls the rest of the batch.
               event.preventDefault();
