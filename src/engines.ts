@@ -4,24 +4,12 @@
  * @module
  */
 import type { TextRow } from "./io/text_csv.ts";
-import type { TrackedBox } from "./manifest.ts";
+import type { VolumeText } from "./text/volume_text.ts";
 import type { ProcessOptions } from "./options.ts";
 import type { Box, Mask, Volume } from "./volume.ts";
 
 /** What text detection found in one volume (source coordinates). */
-export interface TextFindings {
-  boxes: TrackedBox[];
-  reads: {
-    frame: number;
-    text: string;
-    confidence: number;
-    x: number;
-    y: number;
-    width: number;
-    height: number;
-  }[];
-  framesScanned: number[];
-}
+export type TextFindings = VolumeText;
 
 /** What the ROI step decided. `mask` marks kept pixels with 1; null keeps everything. */
 export interface RoiFinding {
