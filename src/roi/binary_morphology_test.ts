@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import type { Mask } from "../volume.ts";
+import { binaryClosing, binaryDilation, binaryErosion, binaryOpening } from "./binary_morphology.ts";
+import { squaredDistanceTransform } from "./distance_transform.ts";
+
+function randomMask(rows: number, cols: number, density: number, seed: number): Mask {
+  let state = seed;
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  return { rows, cols, data: Uint8Array.from({ length: rows * cols }, () => (random() < density ? 1 : 0)) };
+}
+
+/** Disk operations by definition: every offset with dx² + dy² ≤ r², outside pixels ignored. */
+function bruteForce(mask: Mask, radius: number, erode: boolean): Uint8Array {
+  const { rows, cols, data } = mask;
+  const out = new Uint8Array(rows * cols);
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) {
+      let hit = erode ? 1 : 0;
+      for (let dy = -radius; dy <= radius; dy++) {
+        for (let dx = -radius; dx <= radius; dx++) {
+          if (dx * dx + dy * dy > radius * radius) continue;
+          const yy = y + dy, xx = x + dx;
+          if (yy < 0 || xx < 0 || yy >= rows || xx >= cols) continue;
+          if (erode && !data[yy * cols + xx]) hit = 0;
+          if (!erode && data[yy * cols + xx]) hit = 1;
+        }
+      }
+      out[y * cols + x] = hit;
+    }
+  }
+  return out;
+}
+
+Deno.test("squaredDistanceTransform matches brute force on random masks", () => {
+  for (let trial = 0; trial < 30; trial++) {
+    const mask = randomMask(3 + trial % 17, 2 + (trial * 7) % 19, 0.05 + 0.01 * trial, trial + 1);
+    const distance = squaredDistanceTransform(mask, 1);
+    for (let y = 0; y < mask.rows; y++) {
+      for (let x = 0; x < mask.cols; x++) {
+        let best = Infinity;
+        for (let yy = 0; yy < mask.rows; yy++) {
+          for (let xx = 0; xx < mask.cols; xx++) {
+            if (mask.data[yy * mask.cols + xx]) best = Math.min(best, (x - xx) ** 2 + (y - yy) ** 2);
+          }
+        }
+        const got = distance[y * mask.cols + x];
+        if (best === Infinity) assert.ok(got >= (mask.rows + mask.cols) ** 2);
+        else assert.equal(got, best, `trial ${trial} at (${x}, ${y})`);
+      }
+    }
+  }
+});
+
+Deno.test("erosion and dilation by a disk match the definition for several radii", () => {
+  for (const radius of [1, 2, 3, 5]) {
+    const mask = randomMask(31, 37, 0.6, radius * 13);
+    assert.deepEqual(binaryErosion(mask, radius).data, bruteForce(mask, radius, true), `erosion r=${radius}`);
+    const sparse = randomMask(31, 37, 0.03, radius * 17);
+    assert.deepEqual(
+      binaryDilation(sparse, radius).data,
+      bruteForce(sparse, radius, false),
+      `dilation r=${radius}`,
+    );
+  }
+});
+
+Deno.test("opening removes thin lines, closing fills thin gaps, both keep a square", () => {
+  const rows = 40, cols = 40;
+  const data = new Uint8Array(rows * cols);
+  for (let y = 10; y < 30; y++) data.fill(1, y * cols + 10, y * cols + 30);
+  const square = { rows, cols, data: data.slice() };
+  for (let x = 0; x < 10; x++) data[20 * cols + x] = 1; // a one-pixel line attached to the square
+  const opened = binaryOpening({ rows, cols, data }, 2);
+  assert.equal(opened.data[20 * cols + 3], 0);
+  assert.equal(opened.data[20 * cols + 20], 1);
+  const gap = square.data.slice();
+  for (let y = 12; y < 28; y++) gap[y * cols + 20] = 0; // an enclosed one-pixel slit
+  const closed = binaryClosing({ rows, cols, data: gap }, 1);
+  assert.deepEqual(closed.data, square.data);
+});
+
+Deno.test("radius 0 returns an unchanged copy", () => {
+  const mask = randomMask(5, 5, 0.5, 3);
+  const eroded = binaryErosion(mask, 0);
+  assert.deepEqual(eroded.data, mask.data);
+  assert.notEqual(eroded.data, mask.data);
+});

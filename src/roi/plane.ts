@@ -1,0 +1,128 @@
+/**
+ * A single-channel floating-point image, the working type of the ROI statistics and filters.
+ * @module
+ */
+import type { Box, Mask } from "../volume.ts";
+
+/** One channel of floating-point samples, row-major. */
+export interface Plane {
+  rows: number;
+  cols: number;
+  data: Float32Array;
+}
+
+/**
+ * A zeroed mask of the given size.
+ *
+ * @example
+ * ```ts
+ * createMask(2, 3).data.length; // 6
+ * ```
+ */
+export function createMask(rows: number, cols: number): Mask {
+  return { rows, cols, data: new Uint8Array(rows * cols) };
+}
+
+/**
+ * The mask of samples strictly above `threshold`.
+ *
+ * @example
+ * ```ts
+ * thresholdPlane({ rows: 1, cols: 3, data: new Float32Array([0, 1, 2]) }, 0.5).data; // [0, 1, 1]
+ * ```
+ */
+export function thresholdPlane(plane: Plane, threshold: number): Mask {
+  const mask = createMask(plane.rows, plane.cols);
+  const source = plane.data;
+  const target = mask.data;
+  for (let i = 0; i < source.length; i++) target[i] = source[i] > threshold ? 1 : 0;
+  return mask;
+}
+
+/**
+ * Number of pixels set in a mask.
+ *
+ * @example
+ * ```ts
+ * maskArea({ rows: 1, cols: 3, data: new Uint8Array([1, 0, 1]) }); // 2
+ * ```
+ */
+export function maskArea(mask: Mask): number {
+  let area = 0;
+  const data = mask.data;
+  for (let i = 0; i < data.length; i++) area += data[i];
+  return area;
+}
+
+/**
+ * Tight bounding box of the set pixels, or null when the mask is empty.
+ *
+ * @example
+ * ```ts
+ * maskBoundingBox({ rows: 2, cols: 3, data: new Uint8Array([0, 1, 0, 0, 1, 1]) }); // { x: 1, y: 0, width: 2, height: 2 }
+ * ```
+ */
+export function maskBoundingBox(mask: Mask): Box | null {
+  const { rows, cols, data } = mask;
+  let minX = cols, minY = rows, maxX = -1, maxY = -1;
+  for (let y = 0; y < rows; y++) {
+    const offset = y * cols;
+    for (let x = 0; x < cols; x++) {
+      if (data[offset + x] === 0) continue;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      maxY = y;
+    }
+  }
+  if (maxX < 0) return null;
+  return { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
+}
+
+/**
+ * The mask of a box (clipped to the frame).
+ *
+ * @example
+ * ```ts
+ * boxMask(2, 2, { x: 1, y: 0, width: 5, height: 1 }).data; // [0, 1, 0, 0]
+ * ```
+ */
+export function boxMask(rows: number, cols: number, box: Box): Mask {
+  const mask = createMask(rows, cols);
+  const x0 = Math.max(0, Math.floor(box.x));
+  const y0 = Math.max(0, Math.floor(box.y));
+  const x1 = Math.min(cols, Math.floor(box.x + box.width));
+  const y1 = Math.min(rows, Math.floor(box.y + box.height));
+  for (let y = y0; y < y1; y++) mask.data.fill(1, y * cols + x0, y * cols + x1);
+  return mask;
+}
+
+/**
+ * Pixel-wise AND of two masks of the same size.
+ *
+ * @example
+ * ```ts
+ * const a = { rows: 1, cols: 2, data: new Uint8Array([1, 1]) };
+ * maskAnd(a, { rows: 1, cols: 2, data: new Uint8Array([0, 1]) }).data; // [0, 1]
+ * ```
+ */
+export function maskAnd(a: Mask, b: Mask): Mask {
+  const out = createMask(a.rows, a.cols);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] & b.data[i];
+  return out;
+}
+
+/**
+ * Pixel-wise OR of two masks of the same size.
+ *
+ * @example
+ * ```ts
+ * const a = { rows: 1, cols: 2, data: new Uint8Array([1, 0]) };
+ * maskOr(a, { rows: 1, cols: 2, data: new Uint8Array([0, 1]) }).data; // [1, 1]
+ * ```
+ */
+export function maskOr(a: Mask, b: Mask): Mask {
+  const out = createMask(a.rows, a.cols);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] | b.data[i];
+  return out;
+}

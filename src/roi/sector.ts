@@ -1,0 +1,534 @@
+/**
+ * Parametric fit of an ultrasound scan region: phased sector, curvilinear (annular) sector,
+ * linear rectangle or trapezoid with a virtual apex.
+ *
+ * Evidence is the region of the loop that is bright and (for loops) moves; its boundary points are
+ * split into left/right edges (fitted robustly as lines) and near/far boundaries (arcs about the
+ * apex, or horizontal lines), and the result is scored against the evidence region itself.
+ * @module
+ */
+import { diceScore } from "../metrics.ts";
+import type { Box, Mask, Volume } from "../volume.ts";
+import { binaryClosing, binaryDilation, binaryOpening } from "./binary_morphology.ts";
+import { backgroundThreshold } from "./background_threshold.ts";
+import { convexHullMask } from "./convex_hull.ts";
+import { fillHoles } from "./fill_holes.ts";
+import { componentMask, labelComponents } from "./label_components.ts";
+import { createMask, maskAnd, maskArea, maskBoundingBox } from "./plane.ts";
+import { fitLineRansac } from "./robust_line.ts";
+import { anyChange, type TemporalExtremes, temporalExtremes } from "./temporal_stats.ts";
+
+/** The probe geometries we model. */
+export type SectorKind = "phased" | "curvilinear" | "linear" | "trapezoid";
+
+/** A side edge x = slope·y + intercept. */
+export interface EdgeLine {
+  slope: number;
+  intercept: number;
+}
+
+/** Near or far boundary: an arc about the apex, or a horizontal line. */
+export type SectorBoundary = { type: "arc"; radius: number } | { type: "line"; y: number } | { type: "apex" };
+
+/** Parametric description of a fitted scan region (pixel coordinates, angles in degrees from vertical). */
+export interface SectorGeometry {
+  kind: SectorKind;
+  apex: { x: number; y: number } | null;
+  left: EdgeLine;
+  right: EdgeLine;
+  near: SectorBoundary;
+  far: SectorBoundary;
+  /** Edge directions, degrees from straight down (negative = towards the left). */
+  angles: { left: number; right: number };
+  /** Inner and outer radius for arcs (0 / null when that boundary is not an arc). */
+  radii: { near: number | null; far: number | null };
+  /** Tight box of the fitted mask. */
+  box: Box;
+}
+
+/** Outcome of a sector fit. `geometry` and `mask` are null when nothing could be fitted. */
+export interface SectorFit {
+  ok: boolean;
+  geometry: SectorGeometry | null;
+  /** Fitted mask (or null when no fit). */
+  mask: Mask | null;
+  /** Dice between the fitted mask and the evidence region (0..1), null when no fit. */
+  score: number | null;
+  /** The morphological region the fit was made on (filled), for fallback. */
+  region: Mask | null;
+  /** Why the fit was rejected or what it relied on. */
+  reason?: string;
+  /** Grey level the evidence was thresholded above. */
+  threshold?: number;
+}
+
+/** Options of {@linkcode fitSector}. */
+export interface SectorOptions {
+  /** Search only inside this box (e.g. a DICOM ultrasound region). */
+  bound?: Box;
+  /** Fits scoring below this Dice against the evidence (or its convex hull) are rejected (default 0.9). */
+  minScore?: number;
+  /** Precomputed temporal statistics (saves a pass when the caller has them). */
+  stats?: TemporalExtremes;
+}
+
+/**
+ * The morphological scan-region evidence: bright (max projection) pixels, restricted to the moving
+ * area for loops, opened to cut thin attachments, largest component(s) restored to their true border.
+ * Components at least half as large as the largest are kept too (side-by-side images).
+ *
+ * @example
+ * ```ts
+ * import { createVolume } from "../volume.ts";
+ * const volume = createVolume({ frames: 1, rows: 64, cols: 64, channels: 1, type: "uint8", meta: { format: "image" } });
+ * for (let y = 10; y < 50; y++) volume.data.fill(90, y * 64 + 10, y * 64 + 50);
+ * sectorEvidence(volume).regions.length; // 1
+ * ```
+ */
+export function sectorEvidence(
+  volume: Volume,
+  options: { bound?: Box; stats?: TemporalExtremes; thresholdOffset?: number } = {},
+): { evidence: Mask; regions: Mask[]; stats: TemporalExtremes; threshold: number } {
+  const stats = options.stats ?? temporalExtremes(volume);
+  const { rows, cols } = volume;
+  // Threshold the raw max projection (a blur would move the edge outwards by its contrast), then close
+  // the speckle gaps; closing leaves straight and convex borders where they are.
+  const threshold = backgroundThreshold(stats.max) + (options.thresholdOffset ?? 0);
+  const raw = createMask(rows, cols);
+  const bright = stats.max.data;
+  for (let i = 0; i < bright.length; i++) raw.data[i] = bright[i] > threshold ? 1 : 0;
+  const evidence = binaryClosing(raw, 2);
+  if (options.bound) clipToBox(evidence, options.bound);
+
+  const size = Math.min(rows, cols);
+  if (stats.frames > 1) {
+    // Static overlays do not move: keep bright pixels near moving ones when enough of the image moves.
+    const moving = maskAnd(anyChange(stats, 2), evidence);
+    if (maskArea(moving) > 0.02 * maskArea(evidence)) {
+      const near = binaryDilation(moving, Math.max(3, Math.round(0.03 * size)));
+      evidence.data.set(maskAnd(evidence, near).data);
+    }
+  }
+
+  const openRadius = Math.max(2, Math.round(0.008 * size));
+  const opened = binaryOpening(evidence, openRadius);
+  const components = labelComponents(opened);
+  let largest = 0;
+  for (let label = 1; label <= components.count; label++) {
+    if (components.areas[label] > largest) largest = components.areas[label];
+  }
+  const regions: Mask[] = [];
+  if (largest < 0.01 * rows * cols) return { evidence, regions, stats, threshold };
+  const labels: number[] = [];
+  for (let label = 1; label <= components.count; label++) {
+    if (components.areas[label] >= 0.5 * largest) labels.push(label);
+  }
+  labels.sort((a, b) => components.boxes[a].x - components.boxes[b].x);
+  for (const label of labels) {
+    const core = componentMask(components, (candidate) => candidate === label);
+    // Back to the true border: the opening rounds corners, the evidence has the real edge.
+    const restored = maskAnd(binaryDilation(core, openRadius + 1), evidence);
+    regions.push(fillHoles(restored));
+  }
+  return { evidence, regions, stats, threshold };
+}
+
+/**
+ * Fit the scan region of an 8-bit ultrasound loop (or single frame).
+ *
+ * @example
+ * ```ts
+ * import { createVolume } from "../volume.ts";
+ * const volume = createVolume({ frames: 1, rows: 120, cols: 160, channels: 1, type: "uint8", meta: { format: "image" } });
+ * for (let y = 20; y < 100; y++) volume.data.fill(120, y * 160 + 30, y * 160 + 130);
+ * fitSector(volume).geometry?.kind; // "linear"
+ * ```
+ */
+export function fitSector(volume: Volume, options: SectorOptions = {}): SectorFit {
+  const stats = options.stats ?? temporalExtremes(volume);
+  let first: SectorFit | null = null;
+  // Lossy noise can bridge the scan area to nearby text: raise the evidence threshold step by step
+  // until a fit holds that stays clear of the frame border.
+  for (const thresholdOffset of THRESHOLD_OFFSETS) {
+    const { regions, threshold } = sectorEvidence(volume, { ...options, stats, thresholdOffset });
+    const fit = fitRegions(regions, volume.rows, volume.cols, options.minScore);
+    fit.threshold = threshold;
+    if (fit.ok && fit.mask && touchedBorders(fit.mask).length > 0) {
+      fit.ok = false;
+      fit.reason = `fitted region touches the image border (${touchedBorders(fit.mask).join(", ")})`;
+    }
+    if (fit.ok) return fit;
+    first ??= fit;
+    if (regions.length === 0) break;
+  }
+  return first!;
+}
+
+/** Evidence threshold raises tried, in grey levels above the background noise floor. */
+const THRESHOLD_OFFSETS = [0, 2, 5, 10];
+
+function fitRegions(regions: Mask[], rows: number, cols: number, minScore?: number): SectorFit {
+  if (regions.length === 0) {
+    return { ok: false, geometry: null, mask: null, score: null, region: null, reason: "no bright region" };
+  }
+  if (regions.length > 1) {
+    // Side-by-side images: fit each; union of masks, score of the worst.
+    const fits = regions.map((region) => fitSectorToRegion(region, minScore));
+    const union = createMask(rows, cols);
+    const regionUnion = createMask(rows, cols);
+    for (let k = 0; k < fits.length; k++) {
+      const source = fits[k].ok && fits[k].mask ? fits[k].mask!.data : regions[k].data;
+      for (let i = 0; i < union.data.length; i++) {
+        union.data[i] |= source[i];
+        regionUnion.data[i] |= regions[k].data[i];
+      }
+    }
+    const allFit = fits.every((fit) => fit.ok);
+    return {
+      ok: allFit,
+      geometry: fits[0].geometry,
+      mask: union,
+      score: Math.min(...fits.map((fit) => fit.score ?? 0)),
+      region: regionUnion,
+      reason: `${regions.length} side-by-side regions` +
+        (allFit ? "" : ": " + fits.find((f) => !f.ok)?.reason),
+    };
+  }
+  return fitSectorToRegion(regions[0], minScore);
+}
+
+/**
+ * Frame sides along which a mask runs for more than 5% of that side.
+ *
+ * @example
+ * ```ts
+ * const mask = { rows: 40, cols: 40, data: new Uint8Array(1600) };
+ * for (let y = 5; y < 30; y++) mask.data.fill(1, y * 40, y * 40 + 10);
+ * touchedBorders(mask); // ["left"]
+ * ```
+ */
+export function touchedBorders(mask: Mask): string[] {
+  const { rows, cols, data } = mask;
+  let top = 0, bottom = 0, left = 0, right = 0;
+  for (let x = 0; x < cols; x++) {
+    top += data[x];
+    bottom += data[(rows - 1) * cols + x];
+  }
+  for (let y = 0; y < rows; y++) {
+    left += data[y * cols];
+    right += data[y * cols + cols - 1];
+  }
+  const sides: string[] = [];
+  if (top > 0.05 * cols) sides.push("top");
+  if (bottom > 0.05 * cols) sides.push("bottom");
+  if (left > 0.05 * rows) sides.push("left");
+  if (right > 0.05 * rows) sides.push("right");
+  return sides;
+}
+
+/**
+ * Fit the parametric geometry to one filled region mask.
+ *
+ * @example
+ * ```ts
+ * const region = { rows: 50, cols: 50, data: new Uint8Array(2500) };
+ * for (let y = 10; y < 40; y++) region.data.fill(1, y * 50 + 5, y * 50 + 45);
+ * fitSectorToRegion(region).score; // 1
+ * ```
+ */
+export function fitSectorToRegion(region: Mask, minScore = DEFAULT_MIN_SCORE): SectorFit {
+  const fail = (reason: string): SectorFit => ({
+    ok: false,
+    geometry: null,
+    mask: null,
+    score: null,
+    region,
+    reason,
+  });
+  const { rows, cols, data } = region;
+  const box = maskBoundingBox(region);
+  if (!box || box.height < 8 || box.width < 8) return fail("region too small");
+
+  // Row extremes (side edges) and column extremes (near/far boundaries).
+  const leftX: number[] = [], rightX: number[] = [], rowY: number[] = [];
+  for (let y = box.y; y < box.y + box.height; y++) {
+    const offset = y * cols;
+    let first = -1, last = -1;
+    for (let x = box.x; x < box.x + box.width; x++) {
+      if (data[offset + x]) {
+        if (first < 0) first = x;
+        last = x;
+      }
+    }
+    if (first < 0) continue;
+    leftX.push(first);
+    rightX.push(last);
+    rowY.push(y);
+  }
+  const top = new Int32Array(cols).fill(-1), bottom = new Int32Array(cols).fill(-1);
+  for (let y = box.y; y < box.y + box.height; y++) {
+    const offset = y * cols;
+    for (let x = box.x; x < box.x + box.width; x++) {
+      if (!data[offset + x]) continue;
+      if (top[x] < 0) top[x] = y;
+      bottom[x] = y;
+    }
+  }
+  const ys = Float64Array.from(rowY);
+  // Lossy loops (JPEG blocks) give staircase edges: retry once with half a block of tolerance.
+  let tolerance = Math.max(1.5, 0.003 * Math.max(rows, cols));
+  let leftFit = fitLineRansac(Float64Array.from(leftX), ys, { tolerance, seed: 7 });
+  let rightFit = fitLineRansac(Float64Array.from(rightX), ys, { tolerance, seed: 11 });
+  const straight = () =>
+    leftFit !== null && rightFit !== null && leftFit.inliers >= 0.3 * ys.length &&
+    rightFit.inliers >= 0.3 * ys.length;
+  if (!straight() && tolerance < STAIRCASE_TOLERANCE) {
+    tolerance = STAIRCASE_TOLERANCE;
+    leftFit = fitLineRansac(Float64Array.from(leftX), ys, { tolerance, seed: 7 });
+    rightFit = fitLineRansac(Float64Array.from(rightX), ys, { tolerance, seed: 11 });
+  }
+  if (!leftFit || !rightFit) return fail("side edges not found");
+  if (!straight()) return fail("side edges are not straight");
+  // Pixel centres lie on the boundary samples; the true edge is half a pixel outside them.
+  const left: EdgeLine = { slope: leftFit.slope, intercept: leftFit.intercept - 0.5 };
+  const right: EdgeLine = { slope: rightFit.slope, intercept: rightFit.intercept + 0.5 };
+
+  let apex: { x: number; y: number } | null = null;
+  const slopeGap = left.slope - right.slope;
+  // Edges within ~3° of parallel are a linear probe, whose image is an upright rectangle: a slight
+  // tilt is ringing along a ragged edge, so take the most populated column instead.
+  if (Math.abs(slopeGap) <= 0.1 && Math.abs(left.slope) < 0.05 && Math.abs(right.slope) < 0.05) {
+    left.slope = 0;
+    left.intercept = densestValue(leftX, tolerance) - 0.5;
+    right.slope = 0;
+    right.intercept = densestValue(rightX, tolerance) + 0.5;
+  }
+  if (Math.abs(slopeGap) > 0.1) {
+    const apexY = (right.intercept - left.intercept) / slopeGap;
+    apex = { x: left.slope * apexY + left.intercept, y: apexY };
+    if (slopeGap > 0 || apexY > box.y + 0.25 * box.height) return fail("side edges diverge upwards");
+  }
+
+  const margin = 2 + tolerance;
+  const between = (x: number, y: number) =>
+    x >= left.slope * y + left.intercept + margin && x <= right.slope * y + right.intercept - margin;
+  const farPoints: [number, number][] = [], nearPoints: [number, number][] = [];
+  for (let x = box.x; x < box.x + box.width; x++) {
+    if (bottom[x] >= 0 && between(x, bottom[x])) farPoints.push([x, bottom[x] + 0.5]);
+    if (top[x] >= 0 && between(x, top[x])) nearPoints.push([x, top[x] - 0.5]);
+  }
+  if (farPoints.length < 5) return fail("far boundary not found");
+  const far = fitBoundary(farPoints, apex, "far");
+  const noNear: SectorBoundary = apex ? { type: "apex" } : { type: "line", y: box.y - 0.5 };
+  const nearSupport = nearPoints.length < 5
+    ? null
+    : nearBoundaryPoints(nearPoints, apex, left, right, tolerance, margin);
+  const near: SectorBoundary = nearSupport ? fitBoundary(nearSupport, apex, "near") : noNear;
+
+  const farRadius = far.type === "arc" ? far.radius : null;
+  const nearRadius = near.type === "arc" ? near.radius : near.type === "apex" ? 0 : null;
+  let kind: SectorKind;
+  if (!apex) kind = "linear";
+  else if (far.type === "line") kind = "trapezoid";
+  else if (nearRadius !== null && farRadius !== null && nearRadius > 0.2 * farRadius) kind = "curvilinear";
+  else kind = "phased";
+
+  const geometry: SectorGeometry = {
+    kind,
+    apex,
+    left,
+    right,
+    near,
+    far,
+    angles: { left: -Math.atan(-left.slope) * 180 / Math.PI, right: Math.atan(right.slope) * 180 / Math.PI },
+    radii: { near: nearRadius, far: farRadius },
+    box: { x: 0, y: 0, width: 0, height: 0 },
+  };
+  const mask = sectorMask(geometry, rows, cols);
+  const maskBox = maskBoundingBox(mask);
+  if (!maskBox) return fail("fitted geometry is empty");
+  geometry.box = maskBox;
+  // Dark pools and faded far fields open the region to the outside; its convex hull does not care.
+  const score = Math.max(diceScore(mask, region), diceScore(mask, convexHullMask(region)));
+  if (score < minScore) {
+    return {
+      ok: false,
+      geometry,
+      mask,
+      score,
+      region,
+      reason: `fit score ${score.toFixed(3)} below ${minScore}`,
+    };
+  }
+  return { ok: true, geometry, mask, score, region };
+}
+
+/**
+ * Rasterise a sector geometry: pixel centres inside both edges and between the near and far boundary.
+ *
+ * @example
+ * ```ts
+ * const geometry = {
+ *   kind: "linear" as const, apex: null, left: { slope: 0, intercept: 1.5 }, right: { slope: 0, intercept: 4.5 },
+ *   near: { type: "line" as const, y: 0.5 }, far: { type: "line" as const, y: 2.5 },
+ *   angles: { left: 0, right: 0 }, radii: { near: null, far: null }, box: { x: 2, y: 1, width: 3, height: 2 },
+ * };
+ * sectorMask(geometry, 4, 6).data.reduce((a, b) => a + b); // 6
+ * ```
+ */
+export function sectorMask(geometry: SectorGeometry, rows: number, cols: number): Mask {
+  const mask = createMask(rows, cols);
+  const { left, right, near, far, apex } = geometry;
+  const nearSquared = near.type === "arc" ? near.radius * near.radius : 0;
+  const farSquared = far.type === "arc" ? far.radius * far.radius : Infinity;
+  for (let y = 0; y < rows; y++) {
+    if (apex && y < apex.y) continue;
+    if (near.type === "line" && y < near.y) continue;
+    if (far.type === "line" && y > far.y) continue;
+    const x0 = Math.max(0, Math.ceil(left.slope * y + left.intercept));
+    const x1 = Math.min(cols - 1, Math.floor(right.slope * y + right.intercept));
+    const offset = y * cols;
+    const dy = apex ? y - apex.y : 0;
+    for (let x = x0; x <= x1; x++) {
+      if (apex) {
+        const dx = x - apex.x;
+        const distance = dx * dx + dy * dy;
+        if (distance > farSquared || distance < nearSquared) continue;
+      }
+      mask.data[offset + x] = 1;
+    }
+  }
+  return mask;
+}
+
+/**
+ * Arc about the apex vs horizontal line, whichever has the smaller median residual. The position is
+ * the trimmed least-squares one, pushed out to the 99th percentile when the boundary is ragged
+ * (far fields fade unevenly), so the region never cuts visible data.
+ */
+function fitBoundary(
+  points: [number, number][],
+  apex: { x: number; y: number } | null,
+  side: "near" | "far",
+): SectorBoundary {
+  const outward = (values: number[]) => {
+    const location = trimmedMean(values);
+    // Raggedness from the 90th percentile ignores a few attached markers; the extent from the 99th.
+    const spread = percentile(values, side === "far" ? 0.9 : 0.1);
+    if (Math.abs(spread - location) < RAGGED_PX) return location;
+    const extreme = percentile(values, side === "far" ? 0.99 : 0.01);
+    return side === "far" ? Math.max(location, extreme) : Math.min(location, extreme);
+  };
+  const ys = points.map(([, y]) => y);
+  const lineY = outward(ys);
+  const lineCentre = trimmedMean(ys);
+  const lineResidual = median(ys.map((y) => Math.abs(y - lineCentre)));
+  if (!apex) return { type: "line", y: lineY };
+  const distances = points.map(([x, y]) => Math.hypot(x - apex.x, y - apex.y));
+  const arcCentre = trimmedMean(distances);
+  const arcResidual = median(distances.map((d) => Math.abs(d - arcCentre)));
+  return arcResidual <= lineResidual
+    ? { type: "arc", radius: outward(distances) }
+    : { type: "line", y: lineY };
+}
+
+/**
+ * Fit score below which a sector fit is rejected: a rectangle on a 90° sector scores about 0.75,
+ * a good fit on a faded echo about 0.93.
+ *
+ * @example
+ * ```ts
+ * import { createVolume } from "../volume.ts";
+ * const volume = createVolume({ frames: 1, rows: 8, cols: 8, channels: 1, type: "uint8", meta: { format: "image" } });
+ * fitSector(volume, { minScore: DEFAULT_MIN_SCORE }).ok; // false (blank)
+ * ```
+ */
+export const DEFAULT_MIN_SCORE = 0.9;
+
+/** Half a JPEG block: edge residuals of block-compressed loops stay within it. */
+const STAIRCASE_TOLERANCE = 4.5;
+
+/** A boundary whose 10th/90th percentile strays this far from its fit is ragged (faded), not sampled. */
+const RAGGED_PX = 3;
+
+/**
+ * The top points that trace the near boundary: the topmost level (row for a line, radius about the
+ * apex for an arc, within 4 edge tolerances) where at least 40% of the columns between the edges have their first region
+ * pixel. The floor of a dark notch cut into a pointed sector never qualifies; null when none does.
+ */
+function nearBoundaryPoints(
+  points: [number, number][],
+  apex: { x: number; y: number } | null,
+  left: EdgeLine,
+  right: EdgeLine,
+  tolerance: number,
+  margin: number,
+): [number, number][] | null {
+  const widthAtRow = (y: number) =>
+    right.slope * y + right.intercept - (left.slope * y + left.intercept) - 2 * margin;
+  const sinLeft = left.slope / Math.hypot(1, left.slope), sinRight = right.slope / Math.hypot(1, right.slope);
+  const widthAtRadius = (radius: number) => radius * (sinRight - sinLeft) - 2 * margin;
+  const best = (levels: number[], width: (level: number) => number) => {
+    const order = levels.map((_, index) => index).sort((a, b) => levels[a] - levels[b]);
+    for (let start = 0, end = 0; start < order.length; start++) {
+      while (end < order.length && levels[order[end]] - levels[order[start]] <= 4 * tolerance) end++;
+      const level = (levels[order[start]] + levels[order[end - 1]]) / 2;
+      const expected = width(level);
+      if (expected > 4 && end - start >= 0.4 * expected) {
+        return {
+          ratio: (end - start) / expected,
+          points: order.slice(start, end).map((index) => points[index]),
+        };
+      }
+    }
+    return null;
+  };
+  const line = best(points.map(([, y]) => y), widthAtRow);
+  const arc = apex ? best(points.map(([x, y]) => Math.hypot(x - apex.x, y - apex.y)), widthAtRadius) : null;
+  if (line && (!arc || line.ratio >= arc.ratio)) return line.points;
+  return arc ? arc.points : null;
+}
+
+/** Mean of the most populated window of width 2·tolerance (a one-dimensional RANSAC). */
+function densestValue(values: number[], tolerance: number): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  let bestStart = 0, bestEnd = 0;
+  for (let start = 0, end = 0; start < sorted.length; start++) {
+    while (end < sorted.length && sorted[end] - sorted[start] <= 2 * tolerance) end++;
+    if (end - start > bestEnd - bestStart) {
+      bestStart = start;
+      bestEnd = end;
+    }
+  }
+  let sum = 0;
+  for (let k = bestStart; k < bestEnd; k++) sum += sorted[k];
+  return sum / (bestEnd - bestStart);
+}
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(fraction * (sorted.length - 1))))];
+}
+
+/** Least-squares location after dropping the 20% of values farthest from the median. */
+function trimmedMean(values: number[]): number {
+  const centre = median(values);
+  const sorted = values.slice().sort((a, b) => Math.abs(a - centre) - Math.abs(b - centre));
+  const kept = sorted.slice(0, Math.max(1, Math.ceil(sorted.length * 0.8)));
+  return kept.reduce((sum, value) => sum + value, 0) / kept.length;
+}
+
+function median(values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function clipToBox(mask: Mask, box: Box): void {
+  const { rows, cols, data } = mask;
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) {
+      if (y < box.y || y >= box.y + box.height || x < box.x || x >= box.x + box.width) data[y * cols + x] = 0;
+    }
+  }
+}

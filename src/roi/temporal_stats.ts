@@ -1,0 +1,152 @@
+/**
+ * Per-pixel statistics over the frames of an 8-bit loop: the anatomy moves, overlays do not.
+ * @module
+ */
+import type { Mask, Volume } from "../volume.ts";
+import type { Plane } from "./plane.ts";
+
+/** Max and min projections over frames (intensity = max over channels). */
+export interface TemporalExtremes {
+  /** Number of frames sampled. */
+  frames: number;
+  max: Plane;
+  min: Plane;
+}
+
+/** Max, min, mean and standard deviation projections over frames. */
+export interface TemporalStats extends TemporalExtremes {
+  mean: Plane;
+  std: Plane;
+}
+
+/**
+ * Max and min projections only (one cheap pass): what the sector evidence needs.
+ *
+ * @example
+ * ```ts
+ * import { createVolume } from "../volume.ts";
+ * const volume = createVolume({ frames: 2, rows: 1, cols: 2, channels: 3, type: "uint8", meta: { format: "image" } });
+ * volume.data.set([0, 9, 0, 5, 5, 5, 1, 1, 1, 5, 5, 5]);
+ * temporalExtremes(volume).max.data; // Float32Array [9, 5]
+ * ```
+ */
+export function temporalExtremes(volume: Volume, maxFrames = 16): TemporalExtremes {
+  if (!(volume.data instanceof Uint8Array)) throw new TypeError("temporalExtremes needs an 8-bit volume");
+  const { rows, cols, channels } = volume;
+  const pixels = rows * cols;
+  const frameIndices = sampleFrames(volume.frames, maxFrames);
+  const max = new Uint8Array(pixels);
+  const min = new Uint8Array(pixels).fill(255);
+  const data = volume.data;
+  for (const frame of frameIndices) {
+    const base = frame * pixels * channels;
+    if (channels === 3) {
+      for (let p = 0, s = base; p < pixels; p++, s += 3) {
+        const r = data[s], g = data[s + 1], b = data[s + 2];
+        const rg = r > g ? r : g;
+        const value = rg > b ? rg : b;
+        if (value > max[p]) max[p] = value;
+        if (value < min[p]) min[p] = value;
+      }
+    } else {
+      for (let p = 0, s = base; p < pixels; p++, s++) {
+        const value = data[s];
+        if (value > max[p]) max[p] = value;
+        if (value < min[p]) min[p] = value;
+      }
+    }
+  }
+  return {
+    frames: frameIndices.length,
+    max: { rows, cols, data: Float32Array.from(max) },
+    min: { rows, cols, data: Float32Array.from(min) },
+  };
+}
+
+/**
+ * Projections over (at most `maxFrames`, evenly spaced: enough for the max and spread) frames of an
+ * 8-bit volume.
+ * Colour pixels count by their brightest channel so Doppler and tinted images keep their evidence.
+ *
+ * @example
+ * ```ts
+ * import { createVolume } from "../volume.ts";
+ * const volume = createVolume({ frames: 2, rows: 1, cols: 2, channels: 1, type: "uint8", meta: { format: "image" } });
+ * volume.data.set([0, 10, 4, 10]);
+ * temporalStats(volume).std.data; // Float32Array [2, 0]
+ * ```
+ */
+export function temporalStats(volume: Volume, maxFrames = 24): TemporalStats {
+  if (!(volume.data instanceof Uint8Array)) throw new TypeError("temporalStats needs an 8-bit volume");
+  const { rows, cols, channels } = volume;
+  const pixels = rows * cols;
+  const frameIndices = sampleFrames(volume.frames, maxFrames);
+  // Integer accumulators: exact and faster than float ones for 8-bit data.
+  const max = new Uint8Array(pixels);
+  const min = new Uint8Array(pixels).fill(255);
+  const sum = new Uint32Array(pixels);
+  const sumSquares = new Uint32Array(pixels);
+  const data = volume.data;
+  const intensity = new Uint8Array(pixels);
+  for (const frame of frameIndices) {
+    const base = frame * pixels * channels;
+    if (channels === 3) {
+      for (let p = 0, s = base; p < pixels; p++, s += 3) {
+        const r = data[s], g = data[s + 1], b = data[s + 2];
+        const rg = r > g ? r : g;
+        intensity[p] = rg > b ? rg : b;
+      }
+    } else {
+      intensity.set(data.subarray(base, base + pixels) as Uint8Array);
+    }
+    for (let p = 0; p < pixels; p++) {
+      const value = intensity[p];
+      if (value > max[p]) max[p] = value;
+      if (value < min[p]) min[p] = value;
+      sum[p] += value;
+      sumSquares[p] += value * value;
+    }
+  }
+  const count = frameIndices.length;
+  const mean = new Float32Array(pixels);
+  const std = new Float32Array(pixels);
+  for (let p = 0; p < pixels; p++) {
+    const average = sum[p] / count;
+    mean[p] = average;
+    const variance = sumSquares[p] / count - average * average;
+    std[p] = variance > 0 ? Math.sqrt(variance) : 0;
+  }
+  return {
+    frames: count,
+    max: { rows, cols, data: Float32Array.from(max) },
+    min: { rows, cols, data: Float32Array.from(min) },
+    mean: { rows, cols, data: mean },
+    std: { rows, cols, data: std },
+  };
+}
+
+/**
+ * Pixels whose value changed by more than `tolerance` across the sampled frames.
+ *
+ * @example
+ * ```ts
+ * import { createVolume } from "../volume.ts";
+ * const volume = createVolume({ frames: 2, rows: 1, cols: 2, channels: 1, type: "uint8", meta: { format: "image" } });
+ * volume.data.set([0, 10, 4, 10]);
+ * anyChange(temporalStats(volume), 1).data; // Uint8Array [1, 0]
+ * ```
+ */
+export function anyChange(stats: TemporalExtremes, tolerance: number): Mask {
+  const { rows, cols } = stats.max;
+  const data = new Uint8Array(rows * cols);
+  const max = stats.max.data, min = stats.min.data;
+  for (let i = 0; i < data.length; i++) data[i] = max[i] - min[i] > tolerance ? 1 : 0;
+  return { rows, cols, data };
+}
+
+function sampleFrames(frames: number, maxFrames: number): number[] {
+  const count = Math.max(1, Math.min(frames, maxFrames));
+  const indices: number[] = [];
+  for (let i = 0; i < count; i++) indices.push(Math.round((i * (frames - 1)) / Math.max(1, count - 1)));
+  return [...new Set(indices)];
+}
