@@ -226,8 +226,8 @@ peak memory ${
 <div class="charts"><div><canvas id="diceHist"></canvas></div><div><canvas id="diceKind"></canvas></div>
 <div><canvas id="compression"></canvas></div><div><canvas id="time"></canvas></div></div>
 <h2>Compression by format</h2>
-<table><tr><th>Input → output</th><th>Files</th><th>MB in</th><th>MB out</th><th>Out/in</th><th>%</th></tr>${
-    compressionRows || '<tr><td colspan="6">Our pipeline did not run.</td></tr>'
+<table><tr><th>Input → output</th><th>Files</th><th>MB in</th><th>MB out</th><th>Out/in</th><th>%</th><th>PSNR mean dB</th><th>PSNR min dB</th></tr>${
+    compressionRows || '<tr><td colspan="8">Our pipeline did not run.</td></tr>'
   }</table>
 <h2>10 worst cases</h2>
 <p><small>Overlays: green = kept only, magenta = truth only, white = both.</small></p>
