@@ -22,6 +22,7 @@ Modes:
   one     remove text, keep the largest connected region, crop
   clean   remove text, keep the main anatomy without small objects (calipers, ECG, logos), crop
   text    detect and read text only: writes <name>_txt.csv per file, no images
+  watch   poll an S3 bucket and process new objects (logik watch --help)
 
 Options:
   --format F          jpeg (default) | png | webp | dicom | mp4 | nifti
@@ -66,6 +67,10 @@ batch files OUT/processed_files.log, OUT/skipped_files.log, OUT/summary.json. Re
  * ```
  */
 export async function runCli(args: string[]): Promise<number> {
+  if (args[0] === "watch") {
+    const { runWatch } = await import("./cli_watch.ts");
+    return await runWatch(args.slice(1));
+  }
   let parsed;
   try {
     parsed = parseArgs({
