@@ -1,6 +1,7 @@
 /**
  * Locating the ffmpeg executable: a system `ffmpeg` on PATH first, else the static binary shipped in
- * npm:@ffmpeg-installer/ffmpeg's platform package. (The ffmpeg.wasm fallback is not implemented.)
+ * npm:@ffmpeg-installer/ffmpeg's platform package, else ffmpeg.wasm (see ffmpeg_wasm.ts) through
+ * {@link selectFfmpeg}.
  * @module
  */
 import { dirname, join } from "node:path";
@@ -75,4 +76,48 @@ export function findFfmpeg(): string {
  */
 export function cleanFfmpegLine(line: string, realPath: string, displayPath: string): string {
   return line.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/i, "").split(realPath).join(displayPath).trim();
+}
+
+/** Which ffmpeg runs: a native executable, or the ffmpeg.wasm fallback (ffmpeg_wasm.ts). */
+export type FfmpegBackend = { kind: "binary"; path: string } | { kind: "wasm" };
+
+/**
+ * The ffmpeg to use: a native binary when {@link findFfmpeg} finds one that runs (checked once with
+ * `-version`), else ffmpeg.wasm.
+ * The environment variable `LOGIK_FFMPEG` overrides the choice: `wasm` forces ffmpeg.wasm (tests,
+ * or a broken binary), `binary` forbids the wasm fallback (throws like findFfmpeg when there is no
+ * binary); unset or `auto` is the default order.
+ *
+ * @example
+ * ```ts
+ * const backend = selectFfmpeg(); // { kind: "binary", path: "/usr/bin/ffmpeg" } or { kind: "wasm" }
+ * ```
+ */
+export function selectFfmpeg(): FfmpegBackend {
+  const choice = (Deno.env.get("LOGIK_FFMPEG") ?? "auto").trim().toLowerCase();
+  if (choice === "wasm") return { kind: "wasm" };
+  if (choice === "binary") return { kind: "binary", path: findFfmpeg() };
+  if (choice !== "auto" && choice !== "") {
+    throw new Error(`LOGIK_FFMPEG must be "auto", "binary" or "wasm", not "${choice}"`);
+  }
+  let path: string;
+  try {
+    path = findFfmpeg();
+  } catch {
+    return { kind: "wasm" };
+  }
+  binaryRuns ??= runsVersion(path);
+  return binaryRuns ? { kind: "binary", path } : { kind: "wasm" };
+}
+
+/** Whether the found binary actually starts here (it may be built for another libc or CPU). */
+let binaryRuns: boolean | undefined;
+
+function runsVersion(path: string): boolean {
+  try {
+    return new Deno.Command(path, { args: ["-hide_banner", "-version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
 }

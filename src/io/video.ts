@@ -1,12 +1,14 @@
 /**
  * Video in and out through ffmpeg: any container/codec ffmpeg decodes becomes an RGB uint8 Volume;
- * an 8-bit Volume becomes an H.264 yuv420p MP4 without metadata.
+ * an 8-bit Volume becomes an H.264 yuv420p MP4 without metadata. A native ffmpeg binary is used
+ * when there is one, else ffmpeg.wasm; `LOGIK_FFMPEG=wasm` forces the latter (see selectFfmpeg).
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import { CorruptFileError, ReadError, TooLargeError, UnsupportedFormatError } from "../errors.ts";
 import type { Volume } from "../volume.ts";
-import { cleanFfmpegLine, findFfmpeg } from "./ffmpeg.ts";
+import { cleanFfmpegLine, selectFfmpeg } from "./ffmpeg.ts";
+import { createFfmpegWasm, type FfmpegWasm } from "./ffmpeg_wasm.ts";
 
 /** Default refusal threshold for the decoded frames: 4 GiB. */
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
@@ -106,7 +108,11 @@ async function probe(ffmpeg: string, path: string, displayPath: string): Promise
     stdout: "null",
     stderr: "piped",
   }).output();
-  const text = new TextDecoder().decode(stderr);
+  return checkedProbe(new TextDecoder().decode(stderr), path, displayPath);
+}
+
+/** The probe from `ffmpeg -i` output, or the error that says why the input is unusable. */
+function checkedProbe(text: string, path: string, displayPath: string): VideoProbe {
   if (!/^Input #/m.test(text)) {
     const reason = probeErrors(text).map((line) => cleanFfmpegLine(line, path, displayPath)).at(-1);
     throw new CorruptFileError(
@@ -142,26 +148,20 @@ function formatBytes(bytes: number): string {
 export async function readVideo(path: string, options: VideoReadOptions): Promise<Volume> {
   const displayPath = options.path;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let fileSize = 0;
   try {
     const info = await Deno.stat(path);
     if (!info.isFile) throw new ReadError(`${displayPath}: not a regular file`);
+    fileSize = info.size;
   } catch (error) {
     if (error instanceof ReadError) throw error;
     throw new ReadError(`${displayPath}: cannot read (${(error as Error).name})`);
   }
-  const ffmpeg = findFfmpeg();
+  const backend = selectFfmpeg();
+  if (backend.kind === "wasm") return await readVideoWasm(path, fileSize, maxBytes, options);
+  const ffmpeg = backend.path;
   const found = await probe(ffmpeg, path, displayPath);
-  const frameBytes = found.width * found.height * 3;
-  if (found.frameRate && found.durationSeconds) {
-    const expected = Math.round(found.durationSeconds * found.frameRate) * frameBytes;
-    if (expected > maxBytes) {
-      throw new TooLargeError(
-        `${displayPath}: video needs about ${formatBytes(expected)} decoded, over the limit of ${
-          formatBytes(maxBytes)
-        }`,
-      );
-    }
-  }
+  refuseExpectedSize(found, displayPath, maxBytes);
 
   const child = new Deno.Command(ffmpeg, {
     args: [
@@ -195,6 +195,32 @@ export async function readVideo(path: string, options: VideoReadOptions): Promis
       `${displayPath}: ffmpeg could not decode the video cleanly: ${errors[0] ?? "no frames decoded"}`,
     );
   }
+  return videoVolume(chunks, total, found, errors, displayPath);
+}
+
+/** Refuse before decoding when the probe's duration × rate already says the frames exceed maxBytes. */
+function refuseExpectedSize(found: VideoProbe, displayPath: string, maxBytes: number): void {
+  if (!found.frameRate || !found.durationSeconds) return;
+  const expected = Math.round(found.durationSeconds * found.frameRate) * found.width * found.height * 3;
+  if (expected > maxBytes) {
+    throw new TooLargeError(
+      `${displayPath}: video needs about ${formatBytes(expected)} decoded, over the limit of ${
+        formatBytes(maxBytes)
+      }`,
+    );
+  }
+}
+
+/** The RGB Volume from the decoded rawvideo chunks. */
+function videoVolume(
+  chunks: Uint8Array[],
+  total: number,
+  found: VideoProbe,
+  errors: string[],
+  displayPath: string,
+  backendNote?: string,
+): Volume {
+  const frameBytes = found.width * found.height * 3;
   if (total % frameBytes !== 0) {
     throw new CorruptFileError(`${displayPath}: decoded stream is not a whole number of frames`);
   }
@@ -205,6 +231,7 @@ export async function readVideo(path: string, options: VideoReadOptions): Promis
     offset += chunk.length;
   }
   const notes = [`codec ${found.codec}`];
+  if (backendNote) notes.push(backendNote);
   if (errors.length > 0) notes.push("ffmpeg reported decoding errors (tolerated)");
   return {
     frames: total / frameBytes,
@@ -221,6 +248,87 @@ export async function readVideo(path: string, options: VideoReadOptions): Promis
       notes,
     },
   };
+}
+
+/** ffmpeg.wasm holds the whole input file in memory; beyond this we ask for a native ffmpeg instead. */
+const WASM_MAX_INPUT_BYTES = 2 * 1024 ** 3;
+const WASM_MEMORY_HINT = "install ffmpeg (or @ffmpeg-installer/ffmpeg) for large videos";
+
+/** A fresh ffmpeg.wasm instance, or the error saying no ffmpeg of any kind is usable. */
+async function openWasm(): Promise<FfmpegWasm> {
+  try {
+    return await createFfmpegWasm();
+  } catch (error) {
+    throw new Error(
+      "no ffmpeg found: install ffmpeg on PATH or the npm package @ffmpeg-installer/ffmpeg for this " +
+        `platform; the ffmpeg.wasm fallback (npm:@ffmpeg/core) failed to load: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Thrown out of the wasm decode by the output device once maxBytes is passed. */
+class DecodedTooLarge extends Error {}
+
+/** readVideo through ffmpeg.wasm: the file goes into its in-memory file system, frames stream out of a device. */
+async function readVideoWasm(
+  path: string,
+  fileSize: number,
+  maxBytes: number,
+  options: VideoReadOptions,
+): Promise<Volume> {
+  const displayPath = options.path;
+  if (fileSize > WASM_MAX_INPUT_BYTES) {
+    throw new TooLargeError(
+      `${displayPath}: ${formatBytes(fileSize)} is over the ${
+        formatBytes(WASM_MAX_INPUT_BYTES)
+      } ffmpeg.wasm input limit (no native ffmpeg here); ${WASM_MEMORY_HINT}`,
+    );
+  }
+  const ffmpeg = await openWasm();
+  // Keep a plain extension: some demuxers are chosen by name, and it never echoes the real path.
+  const extension = /^\.[a-z0-9]{1,8}$/i.test(extname(path)) ? extname(path).toLowerCase() : "";
+  const input = `/input${extension}`;
+  try {
+    ffmpeg.writeFile(input, await Deno.readFile(path));
+  } catch (error) {
+    throw new ReadError(`${displayPath}: cannot read (${(error as Error).name})`);
+  }
+  const clean = (lines: string[]) => lines.map((line) => cleanFfmpegLine(line, input, displayPath));
+  const probeRun = ffmpeg.exec(["-hide_banner", "-i", input]);
+  const found = checkedProbe(probeRun.stderr.join("\n"), input, displayPath);
+  refuseExpectedSize(found, displayPath, maxBytes);
+
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  ffmpeg.createSink("/frames.rgb", (chunk) => {
+    total += chunk.length;
+    if (total > maxBytes) throw new DecodedTooLarge();
+    chunks.push(chunk);
+  });
+  let run;
+  try {
+    run = ffmpeg.exec([
+      ...["-v", "error", "-i", input, "-map", "0:v:0", "-vsync", "passthrough"],
+      ...["-f", "rawvideo", "-pix_fmt", "rgb24", "/frames.rgb"],
+    ]);
+  } catch (error) {
+    if (!(error instanceof DecodedTooLarge)) throw error;
+    throw new TooLargeError(`${displayPath}: decoded video exceeds the limit of ${formatBytes(maxBytes)}`);
+  }
+  if (run.outOfMemory) {
+    throw new TooLargeError(
+      `${displayPath}: ffmpeg.wasm ran out of memory decoding ${found.width}x${found.height} frames ` +
+        `(its heap stops at 2 GiB; no native ffmpeg here); ${WASM_MEMORY_HINT}`,
+    );
+  }
+  const errors = clean(run.stderr);
+  if (run.exitCode !== 0 || total === 0 || (errors.length > 0 && !options.tolerateErrors)) {
+    throw new CorruptFileError(
+      `${displayPath}: ffmpeg could not decode the video cleanly: ${errors[0] ?? "no frames decoded"}`,
+    );
+  }
+  return videoVolume(chunks, total, found, errors, displayPath, "decoded by ffmpeg.wasm");
 }
 
 /** Options for {@link writeMp4}. */
@@ -261,27 +369,10 @@ export async function writeMp4(
   if (!(crf >= 0 && crf <= 51)) throw new RangeError("writeMp4: crf must be between 0 and 51");
   const frameRate = frameRateOf(volume8, options.frameRate);
   const tempPath = join(dirname(outPath), `.${basename(outPath)}.${crypto.randomUUID()}.tmp`);
-  const child = new Deno.Command(findFfmpeg(), {
-    args: [
-      ...["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", volume8.channels === 3 ? "rgb24" : "gray"],
-      ...["-s", `${volume8.cols}x${volume8.rows}`, "-r", String(frameRate), "-i", "pipe:0", "-an"],
-      ...[
-        "-vf",
-        "pad=ceil(iw/2)*2:ceil(ih/2)*2",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "medium",
-        "-crf",
-        String(crf),
-      ],
-      // Tag BT.601 so players invert the same matrix swscale used.
-      ...["-pix_fmt", "yuv420p", "-colorspace", "smpte170m", "-color_primaries", "smpte170m"],
-      ...["-color_trc", "smpte170m", "-color_range", "tv"],
-      // No global/stream metadata and no encoder version strings: reproducible, nothing carried over.
-      ...["-map_metadata", "-1", "-flags", "+bitexact", "-fflags", "+bitexact", "-movflags", "+faststart"],
-      ...["-f", "mp4", tempPath],
-    ],
+  const backend = selectFfmpeg();
+  if (backend.kind === "wasm") return await writeMp4Wasm(volume8, outPath, tempPath, frameRate, crf);
+  const child = new Deno.Command(backend.path, {
+    args: mp4EncodeArgs(volume8, frameRate, crf, "pipe:0", tempPath),
     stdin: "piped",
     stdout: "null",
     stderr: "piped",
@@ -305,4 +396,57 @@ export async function writeMp4(
     throw new Error(`writeMp4: ffmpeg failed for ${outPath}: ${stderr.split("\n")[0] || "no message"}`);
   }
   await Deno.rename(tempPath, outPath);
+}
+
+/** ffmpeg arguments that encode raw frames from `input` into an H.264 MP4 at `output`. */
+function mp4EncodeArgs(
+  volume8: Volume,
+  frameRate: number,
+  crf: number,
+  input: string,
+  output: string,
+): string[] {
+  return [
+    ...["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", volume8.channels === 3 ? "rgb24" : "gray"],
+    ...["-s", `${volume8.cols}x${volume8.rows}`, "-r", String(frameRate), "-i", input, "-an"],
+    ...["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-preset", "medium", "-crf", String(crf)],
+    // Tag BT.601 so players invert the same matrix swscale used.
+    ...["-pix_fmt", "yuv420p", "-colorspace", "smpte170m", "-color_primaries", "smpte170m"],
+    ...["-color_trc", "smpte170m", "-color_range", "tv"],
+    // No global/stream metadata and no encoder version strings: reproducible, nothing carried over.
+    ...["-map_metadata", "-1", "-flags", "+bitexact", "-fflags", "+bitexact", "-movflags", "+faststart"],
+    ...["-f", "mp4", output],
+  ];
+}
+
+/**
+ * writeMp4 through ffmpeg.wasm: frames are read from a device over the Volume (no copy), the MP4 is
+ * built in the in-memory file system (+faststart needs to seek) and then written out.
+ */
+async function writeMp4Wasm(
+  volume8: Volume,
+  outPath: string,
+  tempPath: string,
+  frameRate: number,
+  crf: number,
+): Promise<void> {
+  const ffmpeg = await openWasm();
+  const frameSize = volume8.rows * volume8.cols * volume8.channels;
+  ffmpeg.createSource("/frames.raw", (volume8.data as Uint8Array).subarray(0, volume8.frames * frameSize));
+  const run = ffmpeg.exec(mp4EncodeArgs(volume8, frameRate, crf, "/frames.raw", "/out.mp4"));
+  if (run.exitCode !== 0) {
+    const reason = run.outOfMemory
+      ? `ffmpeg.wasm ran out of memory (its heap stops at 2 GiB); ${WASM_MEMORY_HINT}`
+      : run.stderr.some((line) => /Unknown encoder/.test(line))
+      ? "this ffmpeg.wasm build has no libx264 encoder; writing MP4 needs a native ffmpeg"
+      : `ffmpeg.wasm: ${run.stderr[0] ?? "no message"}`;
+    throw new Error(`writeMp4: ffmpeg failed for ${outPath}: ${reason}`);
+  }
+  try {
+    await Deno.writeFile(tempPath, ffmpeg.readFile("/out.mp4"));
+    await Deno.rename(tempPath, outPath);
+  } catch (error) {
+    await Deno.remove(tempPath).catch(() => {});
+    throw error;
+  }
 }
