@@ -35,6 +35,8 @@ export interface RoiOptions {
   minAreaFraction?: number;
   /** `us`: use the DICOM Sequence of Ultrasound Regions when consistent (default true). */
   useUltrasoundRegions?: boolean;
+  /** `us`: place sector edges on the image, not the evidence (see SectorOptions.refineEdges; default true). */
+  refineEdges?: boolean;
 }
 
 /** The region to keep, in source coordinates. */
@@ -132,7 +134,12 @@ function findScanRegion(volume: Volume, options: RoiOptions): RoiResult {
   }
   if (bounds.boxes.length === 1) {
     const bound = bounds.boxes[0];
-    const fit = fitSector(volume, { bound, minScore: options.minScore, stats });
+    const fit = fitSector(volume, {
+      bound,
+      minScore: options.minScore,
+      stats,
+      refineEdges: options.refineEdges,
+    });
     const boundMask = boxMask(rows, cols, bound);
     if (fit.ok && fit.mask && fit.geometry) {
       return finish(
@@ -161,7 +168,7 @@ function findScanRegion(volume: Volume, options: RoiOptions): RoiResult {
     );
   }
 
-  const fit = fitSector(volume, { minScore: options.minScore, stats });
+  const fit = fitSector(volume, { minScore: options.minScore, stats, refineEdges: options.refineEdges });
   const reasonPrefix = bounds.reason ? `${bounds.reason}; ` : "";
   const candidate = fit.ok && fit.mask ? fit.mask : fit.region;
   if (!candidate || maskArea(candidate) === 0) {

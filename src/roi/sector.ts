@@ -16,7 +16,8 @@ import { fillHoles } from "./fill_holes.ts";
 import { componentMask, labelComponents } from "./label_components.ts";
 import { createMask, maskAnd, maskArea, maskBoundingBox } from "./plane.ts";
 import { fitLineRansac } from "./robust_line.ts";
-import { anyChange, type TemporalExtremes, temporalExtremes } from "./temporal_stats.ts";
+import { type EdgeCrossing, levelCrossing } from "./edge_profile.ts";
+import { anyChange, type TemporalExtremes, temporalExtremes, temporalMeanSampler } from "./temporal_stats.ts";
 
 /** The probe geometries we model. */
 export type SectorKind = "phased" | "curvilinear" | "linear" | "trapezoid";
@@ -60,6 +61,11 @@ export interface SectorFit {
   reason?: string;
   /** Grey level the evidence was thresholded above. */
   threshold?: number;
+  /**
+   * 0..1, how cleanly the image edges confirmed the fit (share of each side's rows whose image
+   * edge agrees with the fitted line, halved per near/far boundary without a clear edge).
+   */
+  quality?: number;
 }
 
 /** Options of {@linkcode fitSector}. */
@@ -70,6 +76,12 @@ export interface SectorOptions {
   minScore?: number;
   /** Precomputed temporal statistics (saves a pass when the caller has them). */
   stats?: TemporalExtremes;
+  /**
+   * Move the side edges and far boundary from the evidence (max projection above the noise floor,
+   * which compression ringing pushes outwards by 3–5 px) to where the temporal mean crosses a quarter
+   * of the edge contrast; the near side moves only off a static banner (default true).
+   */
+  refineEdges?: boolean;
 }
 
 /**
@@ -146,34 +158,50 @@ export function sectorEvidence(
  */
 export function fitSector(volume: Volume, options: SectorOptions = {}): SectorFit {
   const stats = options.stats ?? temporalExtremes(volume);
-  let first: SectorFit | null = null;
-  // Lossy noise can bridge the scan area to nearby text: raise the evidence threshold step by step
-  // until a fit holds that stays clear of the frame border.
+  const intensity = (options.refineEdges ?? true) ? temporalMeanSampler(volume) : undefined;
+  const change: Intensity | undefined = stats.frames > 1
+    ? (pixel) => stats.max.data[pixel] - stats.min.data[pixel]
+    : undefined;
+  let first: SectorFit | null = null, best: SectorFit | null = null;
+  // Lossy noise can bridge the scan area to nearby text or fray its edges: raise the evidence
+  // threshold step by step until a fit holds that stays clear of the frame border and that the
+  // image edges confirm; otherwise keep the best-confirmed fit.
   for (const thresholdOffset of THRESHOLD_OFFSETS) {
     const { regions, threshold } = sectorEvidence(volume, { ...options, stats, thresholdOffset });
-    const fit = fitRegions(regions, volume.rows, volume.cols, options.minScore);
+    const fit = fitRegions(regions, volume.rows, volume.cols, options.minScore, intensity, change);
     fit.threshold = threshold;
     if (fit.ok && fit.mask && touchedBorders(fit.mask).length > 0) {
       fit.ok = false;
       fit.reason = `fitted region touches the image border (${touchedBorders(fit.mask).join(", ")})`;
     }
-    if (fit.ok) return fit;
+    if (fit.ok && (fit.quality ?? 1) >= CLEAN_QUALITY) return fit;
+    // A higher threshold only wins when its fit is clean: dim sectors lose area as it rises.
+    if (fit.ok && !best) best = fit;
     first ??= fit;
     if (regions.length === 0) break;
   }
-  return first!;
+  return best ?? first!;
 }
 
 /** Evidence threshold raises tried, in grey levels above the background noise floor. */
 const THRESHOLD_OFFSETS = [0, 2, 5, 10];
+/** Fit quality from which a fit is taken without trying higher thresholds. */
+const CLEAN_QUALITY = 0.7;
 
-function fitRegions(regions: Mask[], rows: number, cols: number, minScore?: number): SectorFit {
+function fitRegions(
+  regions: Mask[],
+  rows: number,
+  cols: number,
+  minScore?: number,
+  intensity?: Intensity,
+  change?: Intensity,
+): SectorFit {
   if (regions.length === 0) {
     return { ok: false, geometry: null, mask: null, score: null, region: null, reason: "no bright region" };
   }
   if (regions.length > 1) {
     // Side-by-side images: fit each; union of masks, score of the worst.
-    const fits = regions.map((region) => fitSectorToRegion(region, minScore));
+    const fits = regions.map((region) => fitSectorToRegion(region, minScore, intensity, change));
     const union = createMask(rows, cols);
     const regionUnion = createMask(rows, cols);
     for (let k = 0; k < fits.length; k++) {
@@ -186,6 +214,7 @@ function fitRegions(regions: Mask[], rows: number, cols: number, minScore?: numb
     const allFit = fits.every((fit) => fit.ok);
     return {
       ok: allFit,
+      quality: Math.min(...fits.map((fit) => fit.quality ?? 0)),
       geometry: fits[0].geometry,
       mask: union,
       score: Math.min(...fits.map((fit) => fit.score ?? 0)),
@@ -194,7 +223,7 @@ function fitRegions(regions: Mask[], rows: number, cols: number, minScore?: numb
         (allFit ? "" : ": " + fits.find((f) => !f.ok)?.reason),
     };
   }
-  return fitSectorToRegion(regions[0], minScore);
+  return fitSectorToRegion(regions[0], minScore, intensity, change);
 }
 
 /**
@@ -236,7 +265,12 @@ export function touchedBorders(mask: Mask): string[] {
  * fitSectorToRegion(region).score; // 1
  * ```
  */
-export function fitSectorToRegion(region: Mask, minScore = DEFAULT_MIN_SCORE): SectorFit {
+export function fitSectorToRegion(
+  region: Mask,
+  minScore = DEFAULT_MIN_SCORE,
+  intensity?: Intensity,
+  change?: Intensity,
+): SectorFit {
   const fail = (reason: string): SectorFit => ({
     ok: false,
     geometry: null,
@@ -294,15 +328,36 @@ export function fitSectorToRegion(region: Mask, minScore = DEFAULT_MIN_SCORE): S
   const right: EdgeLine = { slope: rightFit.slope, intercept: rightFit.intercept + 0.5 };
 
   let apex: { x: number; y: number } | null = null;
-  const slopeGap = left.slope - right.slope;
+  let quality = 1;
+  let support: [number, number] | null = null;
+  let cornerRows: [number | null, number | null] = [null, null];
   // Edges within ~3° of parallel are a linear probe, whose image is an upright rectangle: a slight
   // tilt is ringing along a ragged edge, so take the most populated column instead.
-  if (Math.abs(slopeGap) <= 0.1 && Math.abs(left.slope) < 0.05 && Math.abs(right.slope) < 0.05) {
+  const upright = Math.abs(left.slope - right.slope) <= 0.1 && Math.abs(left.slope) < 0.05 &&
+    Math.abs(right.slope) < 0.05;
+  if (upright) {
     left.slope = 0;
     left.intercept = densestValue(leftX, tolerance) - 0.5;
     right.slope = 0;
     right.intercept = densestValue(rightX, tolerance) + 0.5;
   }
+  if (intensity) {
+    // The evidence edge sits where the faintest blur or ringing ends; the image edge is nearer.
+    const edgeRows = (xs: number[], line: EdgeLine, outward: number) =>
+      rowY.filter((y, k) =>
+        Math.abs(xs[k] + outward * 0.5 - (line.slope * y + line.intercept)) <= tolerance + 0.5 &&
+        rightX[k] - leftX[k] >= 2 * PROFILE_WINDOW + 4
+      );
+    const leftRows = edgeRows(leftX, left, -1), rightRows = edgeRows(rightX, right, 1);
+    cornerRows = [
+      topInlierRow(leftX, rowY, left, -1, tolerance),
+      topInlierRow(rightX, rowY, right, 1, tolerance),
+    ];
+    const leftKept = refineEdge(left, -1, leftRows, region, intensity, upright);
+    const rightKept = refineEdge(right, 1, rightRows, region, intensity, upright);
+    support = [leftKept * leftRows.length, rightKept * rightRows.length];
+  }
+  const slopeGap = left.slope - right.slope;
   if (Math.abs(slopeGap) > 0.1) {
     const apexY = (right.intercept - left.intercept) / slopeGap;
     apex = { x: left.slope * apexY + left.intercept, y: apexY };
@@ -318,12 +373,46 @@ export function fitSectorToRegion(region: Mask, minScore = DEFAULT_MIN_SCORE): S
     if (top[x] >= 0 && between(x, top[x])) nearPoints.push([x, top[x] - 0.5]);
   }
   if (farPoints.length < 5) return fail("far boundary not found");
-  const far = fitBoundary(farPoints, apex, "far");
   const noNear: SectorBoundary = apex ? { type: "apex" } : { type: "line", y: box.y - 0.5 };
   const nearSupport = nearPoints.length < 5
     ? null
     : nearBoundaryPoints(nearPoints, apex, left, right, tolerance, margin);
-  const near: SectorBoundary = nearSupport ? fitBoundary(nearSupport, apex, "near") : noNear;
+  // Refined from the central estimate; without a clear edge, pushed out to the outermost echoes.
+  const refined = (side: "near" | "far", points: [number, number][] | null, outward: -1 | 1) => {
+    if (!points) return noNear;
+    // The first rows of a real scan are often dim: the near side keeps its (outermost) evidence
+    // unless a bright banner joined it and only the image can place it.
+    if (intensity && side === "far") {
+      const start = fitBoundary(points, apex, side, true);
+      const boundary = refineBoundary(start, outward, apex, left, right, region, intensity);
+      if (boundary) return boundary;
+      quality *= 0.5;
+    }
+    if (intensity && side === "near") {
+      const start = fitBoundary(points, apex, side, true);
+      const crossing = boundaryCrossing(start, outward, apex, left, right, region, intensity);
+      if (!movedBoundary(start, outward, crossing)) {
+        // Something bright beyond the near side (a grey banner) joined the evidence: start again
+        // from where the side edges begin, as an arc about the apex or as a line, whichever the image
+        // confirms closer to those corners.
+        const fromCorners = nearFromCorners(
+          start,
+          cornerRows,
+          apex,
+          left,
+          right,
+          region,
+          intensity,
+          change ?? null,
+        );
+        if (fromCorners) return fromCorners;
+        quality *= 0.5;
+      }
+    }
+    return fitBoundary(points, apex, side, true);
+  };
+  const far = refined("far", farPoints, 1);
+  const near = refined("near", nearSupport, -1);
 
   const farRadius = far.type === "arc" ? far.radius : null;
   const nearRadius = near.type === "arc" ? near.radius : near.type === "apex" ? 0 : null;
@@ -348,6 +437,11 @@ export function fitSectorToRegion(region: Mask, minScore = DEFAULT_MIN_SCORE): S
   const maskBox = maskBoundingBox(mask);
   if (!maskBox) return fail("fitted geometry is empty");
   geometry.box = maskBox;
+  if (support) {
+    // Straight, agreeing edge support along most of each side says the evidence was clean.
+    const [leftRows, rightRows] = sideRows(mask, left, right);
+    quality *= Math.min(1, support[0] / Math.max(1, leftRows), support[1] / Math.max(1, rightRows));
+  }
   // Dark pools and faded far fields open the region to the outside; its convex hull does not care.
   const score = Math.max(diceScore(mask, region), diceScore(mask, convexHullMask(region)));
   if (score < minScore) {
@@ -360,7 +454,318 @@ export function fitSectorToRegion(region: Mask, minScore = DEFAULT_MIN_SCORE): S
       reason: `fit score ${score.toFixed(3)} below ${minScore}`,
     };
   }
-  return { ok: true, geometry, mask, score, region };
+  return { ok: true, geometry, mask, score, region, quality };
+}
+
+/**
+ * Level (share of the edge contrast) at which an edge is placed: the half level of a blurred step
+ * would be exact on synthetic loops, but real probes fade out over a few pixels; a quarter keeps
+ * that soft foot inside (about 0.4 px outwards on a blurred step).
+ */
+const EDGE_LEVEL = 0.25;
+/** The evidence must reach this far (px) beyond where the side edges begin to be taken for a banner. */
+const NEAR_GAP = 10;
+/** Median temporal range (grey levels) up to which a band counts as static. */
+const STATIC_CHANGE = 2;
+/** Per-pixel intensity (e.g. the temporal mean) by flat pixel index. */
+export type Intensity = (pixel: number) => number;
+
+/** Half-width (px) of the band sampled across an edge to locate it on the image. */
+const PROFILE_WINDOW = 12;
+/** Near and far boundaries start from a coarser estimate (ragged far fields): a wider band. */
+const BOUNDARY_WINDOW = 20;
+/** Largest correction accepted: compression blur and closing move an edge a few pixels, not more. */
+const MAX_EDGE_SHIFT = 7;
+const MAX_BOUNDARY_SHIFT = 16;
+/**
+ * Widest 80%-to-20% transition taken for a step: compression blurs a scan edge over about two
+ * pixels; a wider ramp is the scanner's own soft edge or a fading far field, which is kept whole.
+ */
+const MAX_STEP_WIDTH = 2.5;
+
+/**
+ * Move a side edge to its level crossing on the image (see EDGE_LEVEL), in place. Rows are taken in a few
+ * runs so that the tilt is corrected too (a constant offset for upright edges); runs that disagree
+ * with the others (dark pools, markers) are dropped.
+ */
+function refineEdge(
+  line: EdgeLine,
+  outward: -1 | 1,
+  edgeRows: number[],
+  region: Mask,
+  intensity: Intensity,
+  upright: boolean,
+): number {
+  const { cols } = region;
+  const window = PROFILE_WINDOW;
+  if (edgeRows.length < 12) return 0;
+  const runs = Math.max(1, Math.min(8, Math.floor(edgeRows.length / 16)));
+  const points: { y: number; offset: number }[] = [];
+  for (let run = 0; run < runs; run++) {
+    const from = Math.floor((run * edgeRows.length) / runs);
+    const to = Math.floor(((run + 1) * edgeRows.length) / runs);
+    const distances: number[] = [], values: number[] = [];
+    let ySum = 0;
+    for (let k = from; k < to; k++) {
+      const y = edgeRows[k];
+      ySum += y;
+      const edgeX = line.slope * y + line.intercept;
+      const x0 = Math.max(0, Math.ceil(edgeX - window)), x1 = Math.min(cols - 1, Math.floor(edgeX + window));
+      for (let x = x0; x <= x1; x++) {
+        distances.push(outward * (x - edgeX));
+        values.push(intensity(y * cols + x));
+      }
+    }
+    const crossing = levelCrossing(Float64Array.from(distances), Float64Array.from(values), {
+      window,
+      level: EDGE_LEVEL,
+    });
+    if (crossing && Math.abs(crossing.offset) <= MAX_EDGE_SHIFT && crossing.width <= MAX_STEP_WIDTH) {
+      points.push({ y: ySum / (to - from), offset: crossing.offset });
+    }
+  }
+  if (points.length === 0) return 0;
+  // A tilt needs four runs to trust; the run farthest off the fit is dropped while it is off by > 0.75 px.
+  let kept = points;
+  let [shift, tilt] = fitOffsets(kept, upright || kept.length < 4);
+  while (kept.length > 2) {
+    const residuals = kept.map((point) => Math.abs(point.offset - (shift + tilt * point.y)));
+    const worst = residuals.indexOf(Math.max(...residuals));
+    if (residuals[worst] <= 0.75) break;
+    kept = kept.filter((_, index) => index !== worst);
+    [shift, tilt] = fitOffsets(kept, upright || kept.length < 4);
+  }
+  line.slope += outward * tilt;
+  line.intercept += outward * shift;
+  return kept.length / runs;
+}
+
+/** First row from which the next few row extremes all lie on the fitted side edge; null if none. */
+function topInlierRow(
+  xs: number[],
+  rowY: number[],
+  line: EdgeLine,
+  outward: -1 | 1,
+  tolerance: number,
+): number | null {
+  const run = 5;
+  let count = 0;
+  for (let k = 0; k < rowY.length; k++) {
+    const onLine =
+      Math.abs(xs[k] + outward * 0.5 - (line.slope * rowY[k] + line.intercept)) <= tolerance + 0.5;
+    count = onLine ? count + 1 : 0;
+    if (count === run) return rowY[k - run + 1];
+  }
+  return null;
+}
+
+/**
+ * Near boundary through the top ends of the side edges, refined on the image: an arc about the apex
+ * and a line are both tried; the one whose image edge lies closer to the corners wins. Only taken when the evidence reaches
+ * NEAR_GAP px beyond the corners across a band that does not change over the loop (a banner).
+ */
+function nearFromCorners(
+  evidenceStart: SectorBoundary,
+  cornerRows: [number | null, number | null],
+  apex: { x: number; y: number } | null,
+  left: EdgeLine,
+  right: EdgeLine,
+  region: Mask,
+  intensity: Intensity,
+  change: Intensity | null,
+): SectorBoundary | null {
+  const corners: [number, number][] = [];
+  if (cornerRows[0] !== null) corners.push([left.slope * cornerRows[0] + left.intercept, cornerRows[0]]);
+  if (cornerRows[1] !== null) corners.push([right.slope * cornerRows[1] + right.intercept, cornerRows[1]]);
+  if (corners.length === 0) return null;
+  // Only when the evidence reaches well beyond the corners across a dark gap: a soft or ragged near
+  // field that the side edges begin below (real scans) is signal, and stays.
+  const inward = (x: number, y: number) =>
+    evidenceStart.type === "line"
+      ? y - evidenceStart.y
+      : evidenceStart.type === "arc" && apex
+      ? Math.hypot(x - apex.x, y - apex.y) - evidenceStart.radius
+      : 0;
+  const gap = corners.reduce((sum, [x, y]) => sum + inward(x, y), 0) / corners.length;
+  if (gap < NEAR_GAP) return null;
+  // A loop's scan area changes from frame to frame; a banner or the dark gap before it does not.
+  if (change && bandLevel(evidenceStart, gap, apex, left, right, region, change) > STATIC_CHANGE) return null;
+  const candidates: { start: SectorBoundary; boundary: SectorBoundary }[] = [];
+  const lineStart: SectorBoundary = {
+    type: "line",
+    y: corners.reduce((sum, [, y]) => sum + y, 0) / corners.length - 0.5,
+  };
+  const starts: SectorBoundary[] = [lineStart];
+  if (apex) {
+    const radius = corners.reduce((sum, [x, y]) => sum + Math.hypot(x - apex.x, y - apex.y), 0) /
+      corners.length;
+    starts.push({ type: "arc", radius: radius - 0.5 });
+  }
+  for (const start of starts) {
+    const boundary = refineBoundary(start, -1, apex, left, right, region, intensity);
+    if (boundary) candidates.push({ start, boundary });
+  }
+  const shift = (candidate: { start: SectorBoundary; boundary: SectorBoundary }) =>
+    candidate.start.type === "line" && candidate.boundary.type === "line"
+      ? Math.abs(candidate.start.y - candidate.boundary.y)
+      : candidate.start.type === "arc" && candidate.boundary.type === "arc"
+      ? Math.abs(candidate.start.radius - candidate.boundary.radius)
+      : Infinity;
+  candidates.sort((a, b) => shift(a) - shift(b));
+  return candidates.length ? candidates[0].boundary : null;
+}
+
+/** Rows of a fitted mask wide enough to profile whose left / right end lies on the side edge. */
+function sideRows(mask: Mask, left: EdgeLine, right: EdgeLine): [number, number] {
+  const { rows, cols, data } = mask;
+  let leftRows = 0, rightRows = 0;
+  for (let y = 0; y < rows; y++) {
+    let first = -1, last = -1;
+    for (let x = 0, i = y * cols; x < cols; x++, i++) {
+      if (!data[i]) continue;
+      if (first < 0) first = x;
+      last = x;
+    }
+    if (first < 0 || last - first < 2 * PROFILE_WINDOW + 4) continue;
+    if (first - (left.slope * y + left.intercept) < 1.5) leftRows++;
+    if (right.slope * y + right.intercept - last < 1.5) rightRows++;
+  }
+  return [leftRows, rightRows];
+}
+
+/** Least-squares offset = shift + tilt·y (tilt 0 when `constant`). */
+function fitOffsets(points: { y: number; offset: number }[], constant: boolean): [number, number] {
+  const n = points.length;
+  const meanY = points.reduce((sum, point) => sum + point.y, 0) / n;
+  const meanOffset = points.reduce((sum, point) => sum + point.offset, 0) / n;
+  if (constant) return [meanOffset, 0];
+  let covariance = 0, variance = 0;
+  for (const point of points) {
+    covariance += (point.y - meanY) * (point.offset - meanOffset);
+    variance += (point.y - meanY) ** 2;
+  }
+  const tilt = variance > 0 ? covariance / variance : 0;
+  return [meanOffset - tilt * meanY, tilt];
+}
+
+/**
+ * Where the image places a near (`outward` -1, towards the probe) or far (+1) boundary: the level
+ * crossing of the profile sampled across it between the side edges (kept a window clear of the
+ * corners), as an outward offset from `boundary`; null without a clear step.
+ */
+function boundaryCrossing(
+  boundary: SectorBoundary,
+  outward: -1 | 1,
+  apex: { x: number; y: number } | null,
+  left: EdgeLine,
+  right: EdgeLine,
+  region: Mask,
+  intensity: Intensity,
+): EdgeCrossing | null {
+  if (boundary.type === "apex") return null;
+  const window = BOUNDARY_WINDOW;
+  const { distances, values } = sampleAcross(
+    boundary,
+    outward,
+    window,
+    window + 2,
+    apex,
+    left,
+    right,
+    region,
+    intensity,
+  );
+  return levelCrossing(Float64Array.from(distances), Float64Array.from(values), {
+    window,
+    level: EDGE_LEVEL,
+  });
+}
+
+/** Samples (outward distance, intensity) within `window` px of a boundary, `clear` px off the side edges. */
+function sampleAcross(
+  boundary: SectorBoundary,
+  outward: -1 | 1,
+  window: number,
+  clear: number,
+  apex: { x: number; y: number } | null,
+  left: EdgeLine,
+  right: EdgeLine,
+  region: Mask,
+  intensity: Intensity,
+): { distances: number[]; values: number[] } {
+  const { rows, cols } = region;
+  const distances: number[] = [], values: number[] = [];
+  const take = (x: number, y: number, distance: number) => {
+    if (y < 0 || y >= rows || Math.abs(distance) > window) return;
+    if (x < left.slope * y + left.intercept + clear || x > right.slope * y + right.intercept - clear) return;
+    distances.push(distance);
+    values.push(intensity(y * cols + x));
+  };
+  if (boundary.type === "line") {
+    const y0 = Math.max(0, Math.ceil(boundary.y - window)), y1 = Math.min(rows - 1, boundary.y + window);
+    for (let y = y0; y <= y1; y++) {
+      const x0 = Math.max(0, Math.ceil(left.slope * y + left.intercept + clear));
+      const x1 = Math.min(cols - 1, Math.floor(right.slope * y + right.intercept - clear));
+      for (let x = x0; x <= x1; x++) take(x, y, outward * (y - boundary.y));
+    }
+  } else if (boundary.type === "arc" && apex) {
+    const inner = Math.max(0, boundary.radius - window), outer = boundary.radius + window;
+    const x0 = Math.max(0, Math.ceil(apex.x - outer)), x1 = Math.min(cols - 1, Math.floor(apex.x + outer));
+    for (let x = x0; x <= x1; x++) {
+      const dx = x - apex.x;
+      const yLow = apex.y + Math.sqrt(Math.max(0, inner * inner - dx * dx));
+      const yHigh = apex.y + Math.sqrt(outer * outer - dx * dx);
+      for (let y = Math.max(0, Math.ceil(yLow)); y <= Math.min(rows - 1, yHigh); y++) {
+        take(x, y, outward * (Math.hypot(dx, y - apex.y) - boundary.radius));
+      }
+    }
+  }
+  return { distances, values };
+}
+
+/** Median intensity in the band from a near boundary `depth` px inwards (between the side edges). */
+function bandLevel(
+  boundary: SectorBoundary,
+  depth: number,
+  apex: { x: number; y: number } | null,
+  left: EdgeLine,
+  right: EdgeLine,
+  region: Mask,
+  intensity: Intensity,
+): number {
+  const { distances, values } = sampleAcross(boundary, -1, depth, 2, apex, left, right, region, intensity);
+  const inside: number[] = [];
+  for (let k = 0; k < distances.length; k++) if (distances[k] <= 0) inside.push(values[k]);
+  return inside.length ? median(inside) : NaN;
+}
+
+/** `boundary` moved to its image crossing when that is a clear step within reach, else null. */
+function refineBoundary(
+  boundary: SectorBoundary,
+  outward: -1 | 1,
+  apex: { x: number; y: number } | null,
+  left: EdgeLine,
+  right: EdgeLine,
+  region: Mask,
+  intensity: Intensity,
+): SectorBoundary | null {
+  if (boundary.type === "apex") return boundary;
+  const crossing = boundaryCrossing(boundary, outward, apex, left, right, region, intensity);
+  return movedBoundary(boundary, outward, crossing);
+}
+
+function movedBoundary(
+  boundary: SectorBoundary,
+  outward: -1 | 1,
+  crossing: EdgeCrossing | null,
+): SectorBoundary | null {
+  if (boundary.type === "apex") return boundary;
+  if (!crossing || Math.abs(crossing.offset) > MAX_BOUNDARY_SHIFT || crossing.width > MAX_STEP_WIDTH) {
+    return null;
+  }
+  return boundary.type === "line"
+    ? { type: "line", y: boundary.y + outward * crossing.offset }
+    : { type: "arc", radius: boundary.radius + outward * crossing.offset };
 }
 
 /**
@@ -410,9 +815,11 @@ function fitBoundary(
   points: [number, number][],
   apex: { x: number; y: number } | null,
   side: "near" | "far",
+  push = true,
 ): SectorBoundary {
   const outward = (values: number[]) => {
     const location = trimmedMean(values);
+    if (!push) return location;
     // Raggedness from the 90th percentile ignores a few attached markers; the extent from the 99th.
     const spread = percentile(values, side === "far" ? 0.9 : 0.1);
     if (Math.abs(spread - location) < RAGGED_PX) return location;

@@ -144,6 +144,46 @@ export function anyChange(stats: TemporalExtremes, tolerance: number): Mask {
   return { rows, cols, data };
 }
 
+/**
+ * Mean over (at most `maxFrames`, evenly spaced) frames of one pixel's intensity (brightest channel),
+ * computed on demand and cached: edge refinement reads only a thin band of the image, so a full mean
+ * projection would cost more than it uses.
+ *
+ * @example
+ * ```ts
+ * import { createVolume } from "../volume.ts";
+ * const volume = createVolume({ frames: 2, rows: 1, cols: 2, channels: 1, type: "uint8", meta: { format: "image" } });
+ * volume.data.set([0, 10, 4, 10]);
+ * temporalMeanSampler(volume)(0); // 2
+ * ```
+ */
+export function temporalMeanSampler(volume: Volume, maxFrames = 16): (pixel: number) => number {
+  if (!(volume.data instanceof Uint8Array)) throw new TypeError("temporalMeanSampler needs an 8-bit volume");
+  const { rows, cols, channels } = volume;
+  const pixels = rows * cols;
+  const offsets = sampleFrames(volume.frames, maxFrames).map((frame) => frame * pixels * channels);
+  const data = volume.data;
+  const cache = new Float32Array(pixels).fill(-1);
+  return (pixel: number) => {
+    const cached = cache[pixel];
+    if (cached >= 0) return cached;
+    let sum = 0;
+    for (const offset of offsets) {
+      const s = offset + pixel * channels;
+      if (channels === 3) {
+        const r = data[s], g = data[s + 1], b = data[s + 2];
+        const rg = r > g ? r : g;
+        sum += rg > b ? rg : b;
+      } else {
+        sum += data[s];
+      }
+    }
+    const mean = sum / offsets.length;
+    cache[pixel] = mean;
+    return mean;
+  };
+}
+
 function sampleFrames(frames: number, maxFrames: number): number[] {
   const count = Math.max(1, Math.min(frames, maxFrames));
   const indices: number[] = [];
