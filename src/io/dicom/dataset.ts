@@ -105,8 +105,13 @@ function metaTransferSyntax(bytes: Uint8Array): string | undefined {
   }
 }
 
-function errorText(error: unknown): string {
+/** A short, value-free text for anything a parser threw (dicom-parser throws plain strings too). */
+export function errorText(error: unknown): string {
   if (typeof error === "string") return error;
+  // dicom-parser recurses once per nested sequence; a hostile nesting depth exhausts the stack.
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return "sequences are nested too deeply to parse";
+  }
   if (error && typeof error === "object") {
     const inner = (error as { exception?: unknown }).exception;
     if (inner !== undefined) return errorText(inner);
@@ -122,7 +127,9 @@ function safeReason(error: unknown): string {
 
 /**
  * Parse a DICOM byte stream. Throws UnsupportedFormatError when the bytes are not DICOM at all and
- * CorruptFileError when a DICOM header is broken before the pixel data.
+ * CorruptFileError when a DICOM header is broken before the pixel data. With `stopAtPixelData` the
+ * parse ends at the top-level Pixel Data element's header (its tag, VR, length and dataOffset are
+ * set, its value is not read), so a file prefix is enough.
  *
  * @example
  * ```ts
@@ -130,7 +137,12 @@ function safeReason(error: unknown): string {
  * parsed.transferSyntax; // "1.2.840.10008.1.2.1"
  * ```
  */
-export function parseDicomBytes(bytes: Uint8Array, path: string, maxBytes: number): ParsedDicom {
+export function parseDicomBytes(
+  bytes: Uint8Array,
+  path: string,
+  maxBytes: number,
+  stopAtPixelData = false,
+): ParsedDicom {
   let input = bytes;
   let preambleless = false;
   let guessedSyntax: string | undefined;
@@ -168,7 +180,11 @@ export function parseDicomBytes(bytes: Uint8Array, path: string, maxBytes: numbe
     full.set(inflated, position);
     return full;
   };
-  const options = { inflater, ...(guessedSyntax ? { TransferSyntaxUID: guessedSyntax } : {}) };
+  const options = {
+    inflater,
+    ...(guessedSyntax ? { TransferSyntaxUID: guessedSyntax } : {}),
+    ...(stopAtPixelData ? { untilTag: "x7fe00010" } : {}),
+  };
   let dataSet: DataSet;
   let truncated = false;
   try {

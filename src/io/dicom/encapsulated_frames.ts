@@ -7,8 +7,15 @@
 import dicomParser from "dicom-parser";
 import type { DataSet, Element, Fragment } from "dicom-parser";
 
-/** True when a fragment starts a new code stream: JPEG/JPEG-LS SOI, J2K SOC+SIZ, or a JP2 signature box. */
-function startsCodeStream(bytes: Uint8Array, position: number, length: number): boolean {
+/**
+ * True when a fragment starts a new code stream: JPEG/JPEG-LS SOI, J2K SOC+SIZ, or a JP2 signature box.
+ *
+ * @example
+ * ```ts
+ * startsCodeStream(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), 0, 4); // true
+ * ```
+ */
+export function startsCodeStream(bytes: Uint8Array, position: number, length: number): boolean {
   if (length < 4) return false;
   const b0 = bytes[position], b1 = bytes[position + 1], b2 = bytes[position + 2], b3 = bytes[position + 3];
   if (b0 === 0xff && b1 === 0xd8 && b2 === 0xff) return true;

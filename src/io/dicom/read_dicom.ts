@@ -4,13 +4,13 @@
  * @module
  */
 
-import type { DataSet } from "dicom-parser";
+import type { DataSet, Element } from "dicom-parser";
 import { CorruptFileError, LogikError, TooLargeError, UnsupportedFormatError } from "../../errors.ts";
 import { createVolume, type PixelType, type Volume, type VolumeMeta } from "../../volume.ts";
-import { codecFor, NATIVE_TRANSFER_SYNTAXES } from "./codec_registry.ts";
+import { codecFor, NATIVE_TRANSFER_SYNTAXES, type PixelCodec } from "./codec_registry.ts";
 import type { DecodedFrame } from "./codecs/decoded_frame.ts";
 import { toInterleavedRgb } from "./color.ts";
-import { EXPLICIT_VR_BIG_ENDIAN, looksLikeDicom, parseDicomBytes } from "./dataset.ts";
+import { errorText, EXPLICIT_VR_BIG_ENDIAN, looksLikeDicom, type ParsedDicom, parseDicomBytes } from "./dataset.ts";
 import { encapsulatedFrames } from "./encapsulated_frames.ts";
 import { describePixels, displayAttributes, type PixelDescription } from "./image_info.ts";
 import { applyPalette, type Palette, readPalette } from "./palette.ts";
@@ -40,7 +40,7 @@ function syntaxLabel(transferSyntax: string): string {
 }
 
 /** How a frame ends up in the Volume. */
-interface OutputPlan {
+export interface OutputPlan {
   channels: 1 | 3;
   type: PixelType;
   bytesPerSample: number;
@@ -87,8 +87,15 @@ function validatePixels(pixels: PixelDescription, path: string): void {
   }
 }
 
-/** Bytes of one native frame; uncompressed YBR_FULL_422 keeps 2 samples per pixel. */
-function nativeFrameBytes(pixels: PixelDescription): number {
+/**
+ * Bytes of one native frame; uncompressed YBR_FULL_422 keeps 2 samples per pixel.
+ *
+ * @example
+ * ```ts
+ * nativeFrameBytes(plan.pixels); // 1440000 for 800x600 RGB 8-bit
+ * ```
+ */
+export function nativeFrameBytes(pixels: PixelDescription): number {
   const samplesPerPixel = pixels.photometric === "YBR_FULL_422" && pixels.samplesPerPixel === 3
     ? 2
     : pixels.samplesPerPixel;
@@ -132,8 +139,16 @@ function nativeFrames(
   })();
 }
 
-/** Turn one decoded frame into output samples and copy it into the volume. Returns the output photometric. */
-function storeFrame(
+/**
+ * Turn one decoded frame into output samples and copy it into the volume at `frameIndex`.
+ * Returns the output photometric.
+ *
+ * @example
+ * ```ts
+ * meta.photometric = storeFrame(decoded, plan.pixels, plan.output, volume, 0);
+ * ```
+ */
+export function storeFrame(
   decoded: DecodedFrame,
   pixels: PixelDescription,
   plan: OutputPlan,
@@ -208,25 +223,9 @@ function buildMeta(
 export async function readDicom(bytes: Uint8Array, options: ReadDicomOptions): Promise<Volume> {
   const path = options.path;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const { dataSet, transferSyntax, preambleless, truncated } = parseDicomBytes(bytes, path, maxBytes);
-  const element = dataSet.elements.x7fe00010;
-  if (!element) throw new UnsupportedFormatError(`${path}: DICOM object without pixel data (7FE0,0010)`);
-  const codec = codecFor(transferSyntax);
-  if (!codec && !(transferSyntax in NATIVE_TRANSFER_SYNTAXES)) {
-    throw new UnsupportedFormatError(
-      `${path}: transfer syntax ${syntaxLabel(transferSyntax)} is not supported`,
-    );
-  }
-  const pixels = describePixels(dataSet);
-  validatePixels(pixels, path);
-  const plan = planOutput(pixels, dataSet, path);
-  const outputBytes = pixels.rows * pixels.cols * pixels.frames * plan.channels * plan.bytesPerSample;
-  if (outputBytes > maxBytes) {
-    throw new TooLargeError(
-      `${path}: ${formatBytes(outputBytes)} of pixels exceeds the limit of ${formatBytes(maxBytes)}`,
-    );
-  }
-  const meta = buildMeta(dataSet, pixels, transferSyntax, preambleless);
+  const parsed = parseDicomBytes(bytes, path, maxBytes);
+  const { dataSet, transferSyntax, truncated } = parsed;
+  const { element, codec, pixels, output: plan, meta } = planDicomDecode(parsed, path, maxBytes);
   const volume = createVolume({
     frames: pixels.frames,
     rows: pixels.rows,
@@ -254,24 +253,86 @@ export async function readDicom(bytes: Uint8Array, options: ReadDicomOptions): P
   try {
     streams = encapsulatedFrames(dataSet, element, pixels.frames);
   } catch (error) {
-    throw new CorruptFileError(`${path}: ${(error as Error).message}`);
+    throw new CorruptFileError(`${path}: ${errorText(error).slice(0, 200)}`);
   }
   for (let index = 0; index < streams.length; index++) {
-    let decoded: DecodedFrame;
-    try {
-      decoded = await codec.decode(streams[index], pixels);
-    } catch (error) {
-      if (error instanceof LogikError) throw error;
-      const reason = error instanceof Error
-        ? error.message
-        : typeof error === "string"
-        ? error
-        : "decoder error";
-      throw new CorruptFileError(
-        `${path}: ${codec.name} frame ${index} could not be decoded (${reason.slice(0, 160)})`,
-      );
-    }
+    const decoded = await decodeCodedFrame(codec, streams[index], pixels, path, index);
     meta.photometric = storeFrame(decoded, pixels, plan, volume, index);
   }
   return volume;
+}
+
+/** The checked decoding plan for a parsed DICOM object: what {@link readDicom} and the frame source share. */
+export interface DicomDecodePlan {
+  /** The Pixel Data element (7FE0,0010). */
+  element: Element;
+  /** The codec for encapsulated pixel data; undefined for native pixel data. */
+  codec?: PixelCodec;
+  pixels: PixelDescription;
+  output: OutputPlan;
+  /** VolumeMeta before decoding (photometric is updated by {@link storeFrame}). */
+  meta: VolumeMeta;
+}
+
+/**
+ * Check a parsed DICOM header (pixel data present, supported transfer syntax and layout, size within
+ * `maxBytes`) and plan its decoding. Throws the same errors as {@link readDicom}.
+ *
+ * @example
+ * ```ts
+ * const plan = planDicomDecode(parseDicomBytes(bytes, "a.dcm", 2 ** 32), "a.dcm", 2 ** 32);
+ * plan.pixels.frames; // 30
+ * ```
+ */
+export function planDicomDecode(parsed: ParsedDicom, path: string, maxBytes: number): DicomDecodePlan {
+  const { dataSet, transferSyntax, preambleless } = parsed;
+  const element = dataSet.elements.x7fe00010;
+  if (!element) throw new UnsupportedFormatError(`${path}: DICOM object without pixel data (7FE0,0010)`);
+  const codec = codecFor(transferSyntax);
+  if (!codec && !(transferSyntax in NATIVE_TRANSFER_SYNTAXES)) {
+    throw new UnsupportedFormatError(
+      `${path}: transfer syntax ${syntaxLabel(transferSyntax)} is not supported`,
+    );
+  }
+  const pixels = describePixels(dataSet);
+  validatePixels(pixels, path);
+  const plan = planOutput(pixels, dataSet, path);
+  const outputBytes = pixels.rows * pixels.cols * pixels.frames * plan.channels * plan.bytesPerSample;
+  if (outputBytes > maxBytes) {
+    throw new TooLargeError(
+      `${path}: ${formatBytes(outputBytes)} of pixels exceeds the limit of ${formatBytes(maxBytes)}`,
+    );
+  }
+  const meta = buildMeta(dataSet, pixels, transferSyntax, preambleless);
+  return { element, codec, pixels, output: plan, meta };
+}
+
+/**
+ * Decode one frame's code stream, mapping decoder failures to a CorruptFileError naming the frame.
+ *
+ * @example
+ * ```ts
+ * const decoded = await decodeCodedFrame(codecFor("1.2.840.10008.1.2.4.50")!, stream, pixels, "a.dcm", 0);
+ * ```
+ */
+export async function decodeCodedFrame(
+  codec: PixelCodec,
+  stream: Uint8Array,
+  pixels: PixelDescription,
+  path: string,
+  index: number,
+): Promise<DecodedFrame> {
+  try {
+    return await codec.decode(stream, pixels);
+  } catch (error) {
+    if (error instanceof LogikError) throw error;
+    const reason = error instanceof Error
+      ? error.message
+      : typeof error === "string"
+      ? error
+      : "decoder error";
+    throw new CorruptFileError(
+      `${path}: ${codec.name} frame ${index} could not be decoded (${reason.slice(0, 160)})`,
+    );
+  }
 }
