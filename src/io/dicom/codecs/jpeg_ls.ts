@@ -17,6 +17,8 @@ import { wasmModule } from "./wasm_module.ts";
  * ```
  */
 export async function decodeJpegLs(encoded: Uint8Array, pixels: PixelDescription): Promise<DecodedFrame> {
+  // CharLS can spin for tens of seconds on a stream cut inside its scan; a cut stream has no EOI marker.
+  if (!endsWithEoi(encoded)) throw new Error("JPEG-LS code stream has no end-of-image marker (cut short)");
   const charls = await wasmModule(charlsFactory);
   const decoder = new charls.JpegLSDecoder();
   try {
@@ -31,4 +33,12 @@ export async function decodeJpegLs(encoded: Uint8Array, pixels: PixelDescription
   } finally {
     decoder.delete();
   }
+}
+
+/** True when FFD9 sits in the last few bytes: encoders pad odd lengths with 00 or FF after it. */
+function endsWithEoi(encoded: Uint8Array): boolean {
+  for (let i = encoded.length - 2; i >= Math.max(0, encoded.length - 6); i--) {
+    if (encoded[i] === 0xff && encoded[i + 1] === 0xd9) return true;
+  }
+  return false;
 }

@@ -1,0 +1,137 @@
+/**
+ * End-to-end mode throughput through `runBatch`, and the codec floor: the same files only decoded,
+ * converted to 8-bit and re-encoded to the same output format (JPEG q95) and written.
+ * @module
+ */
+import { join } from "node:path";
+import { runBatch } from "../../src/batch.ts";
+import { toDisplay8 } from "../../src/display.ts";
+import { encodeFrame } from "../../src/io/image.ts";
+import { decodeVolume, readInputBytes } from "../../src/io/read.ts";
+import { type Mode, parseProcessOptions } from "../../src/options.ts";
+import { frameLength } from "../../src/volume.ts";
+
+/** Result of one end-to-end batch. */
+export interface EndToEnd {
+  jobs: number;
+  files: number;
+  ok: number;
+  skipped: number;
+  frames: number;
+  seconds: number;
+  framesPerSecond: number;
+  /** Sum over files of manifest.timingsMs, per step (worker wall time, i.e. CPU-time split). */
+  stepMs: Record<string, number>;
+  /** Reasons of skipped files (class: reason), if any. */
+  errors: string[];
+}
+
+/**
+ * Run `mode` over `input` into a fresh temporary output folder with `jobs` workers.
+ *
+ * @example
+ * ```ts
+ * const result = await benchEndToEnd("/tmp/echos", "us", 2);
+ * ```
+ */
+export async function benchEndToEnd(input: string, mode: Mode, jobs: number): Promise<EndToEnd> {
+  const outRoot = await Deno.makeTempDir({ prefix: "logik-bench-e2e-" });
+  const stepMs: Record<string, number> = {};
+  const errors: string[] = [];
+  let frames = 0;
+  try {
+    const started = performance.now();
+    const summary = await runBatch(input, outRoot, parseProcessOptions({ mode }), {
+      jobs,
+      onFile(outcome) {
+        if (!outcome.ok) {
+          errors.push(`${outcome.kind}: ${outcome.message}`);
+          return;
+        }
+        frames += outcome.manifest.frames;
+        for (const [step, ms] of Object.entries(outcome.manifest.timingsMs)) {
+          stepMs[step] = Math.round((stepMs[step] ?? 0) + ms);
+        }
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      jobs,
+      files: summary.filesSeen,
+      ok: summary.ok,
+      skipped: summary.skipped,
+      frames,
+      seconds: round(seconds),
+      framesPerSecond: round(frames / seconds),
+      stepMs,
+      errors,
+    };
+  } finally {
+    await Deno.remove(outRoot, { recursive: true });
+  }
+}
+
+/**
+ * Decode, display-convert, JPEG-encode (q95) and write every frame of every file in `dir`, one at a time.
+ *
+ * @example
+ * ```ts
+ * const floor = await benchCodecFloor("/tmp/echos");
+ * ```
+ */
+export async function benchCodecFloor(dir: string): Promise<{
+  files: number;
+  frames: number;
+  seconds: number;
+  framesPerSecond: number;
+  stepMs: { decode: number; encode: number; write: number };
+}> {
+  const outRoot = await Deno.makeTempDir({ prefix: "logik-bench-floor-" });
+  const stepMs = { decode: 0, encode: 0, write: 0 };
+  let frames = 0, files = 0;
+  try {
+    const names = (await Array.fromAsync(Deno.readDir(dir))).filter((e) => e.isFile).map((e) => e.name)
+      .sort();
+    const started = performance.now();
+    for (const name of names) {
+      const path = join(dir, name);
+      let mark = performance.now();
+      const volume = toDisplay8(await decodeVolume(await readInputBytes(path, name), path, { label: name }));
+      stepMs.decode += performance.now() - mark;
+      const length = frameLength(volume);
+      for (let index = 0; index < volume.frames; index++) {
+        mark = performance.now();
+        const data = (volume.data as Uint8Array).subarray(index * length, (index + 1) * length);
+        const jpeg = await encodeFrame(
+          { rows: volume.rows, cols: volume.cols, channels: volume.channels, data },
+          "jpeg",
+          { quality: 95 },
+        );
+        stepMs.encode += performance.now() - mark;
+        mark = performance.now();
+        await Deno.writeFile(join(outRoot, `${name}_${String(index).padStart(4, "0")}.jpeg`), jpeg);
+        stepMs.write += performance.now() - mark;
+      }
+      frames += volume.frames;
+      files++;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      files,
+      frames,
+      seconds: round(seconds),
+      framesPerSecond: round(frames / seconds),
+      stepMs: {
+        decode: Math.round(stepMs.decode),
+        encode: Math.round(stepMs.encode),
+        write: Math.round(stepMs.write),
+      },
+    };
+  } finally {
+    await Deno.remove(outRoot, { recursive: true });
+  }
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(3));
+}
