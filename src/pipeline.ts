@@ -7,7 +7,7 @@ import { toDisplay8 } from "./display.ts";
 import { stageFolder } from "./io/atomic.ts";
 import { decodeVolume, readInputBytes } from "./io/read.ts";
 import { textCsv, type TextRow } from "./io/text_csv.ts";
-import { writeVolumeOutputs } from "./io/write_output.ts";
+import { assertContainerFits, writeVolumeOutputs } from "./io/write_output.ts";
 import { writeMaskPng } from "./io/write_mask.ts";
 import { type Manifest, type TrackedBox, VERSION } from "./manifest.ts";
 import type { Mode, ProcessOptions } from "./options.ts";
@@ -59,6 +59,7 @@ export async function processFile(
     "read",
     () => decodeVolume(bytes, inputPath, { label, maxBytes: options.maxBytes }),
   );
+  assertContainerFits(source, options.format, label);
   const display = await clock("display", () => Promise.resolve(toDisplay8(source)));
 
   const findings = await clock("text", () => engines.detectText(display, options));

@@ -128,3 +128,20 @@ Deno.test("a NIfTI volume round-trips to --format nifti with its free-text heade
     await Deno.remove(outRoot, { recursive: true });
   }
 });
+
+Deno.test("--format dicom from a PNG is refused before any OCR, naming the file and the reason", async () => {
+  const outRoot = await Deno.makeTempDir({ prefix: "logik_pipeline_" });
+  try {
+    const png = new URL("../fixtures/inputs/case_0002.png", import.meta.url).pathname;
+    await assert.rejects(
+      processFile(png, parseProcessOptions({ mode: "us", format: "dicom", siteKey: "k" }), {
+        outRoot,
+        relativePath: "case_0002.png",
+      }, engines),
+      /case_0002\.png: --format dicom is built from the source header and needs a dicom input/,
+    );
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(outRoot)), [], "nothing written");
+  } finally {
+    await Deno.remove(outRoot, { recursive: true });
+  }
+});

@@ -34,6 +34,24 @@ export interface WriteResult {
 }
 
 /**
+ * Refuse early (before any OCR) a container that needs the source's own header: DICOM from DICOM, NIfTI from NIfTI.
+ *
+ * @example
+ * ```ts
+ * assertContainerFits(volume, "dicom", "scan.png"); // throws UnsupportedFormatError for a PNG input
+ * ```
+ */
+export function assertContainerFits(volume: Volume, format: ProcessOptions["format"], label: string): void {
+  const needs = format === "dicom" ? "dicom" : format === "nifti" ? "nifti" : null;
+  if (needs && volume.meta.format !== needs) {
+    throw new UnsupportedFormatError(
+      `${label}: --format ${format} is built from the source header and needs a ${needs} input ` +
+        `(this is ${volume.meta.format}); use png, jpeg or mp4`,
+    );
+  }
+}
+
+/**
  * Frame file name: `<name>_0000.<ext>`, zero-padded to 4 digits, counting from 0.
  *
  * @example
@@ -106,11 +124,6 @@ export async function writeVolumeOutputs(volume: Volume, request: WriteRequest):
       };
     }
     case "nifti": {
-      if (volume.meta.format !== "nifti") {
-        throw new UnsupportedFormatError(
-          `${request.label}: --format nifti needs a NIfTI input (this is ${volume.meta.format})`,
-        );
-      }
       const file = `${name}.nii.gz`;
       const header = readNiftiHeader(request.sourceBytes, { path: request.label });
       const crop = request.crop ?? { x: 0, y: 0 };
