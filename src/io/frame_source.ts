@@ -5,11 +5,20 @@
  * still images, Deflated DICOM and unsniffable files are read whole and served from memory.
  * @module
  */
-import { CorruptFileError, ReadError, TooLargeError } from "../errors.ts";
+import { TooLargeError } from "../errors.ts";
 import { type PixelType, pixelType, type Volume, type VolumeMeta } from "../volume.ts";
 import { openDicomFrameSource } from "./dicom/dicom_frame_source.ts";
 import { openNiftiFrameSource } from "./nifti_frame_source.ts";
-import { decodeVolume, DEFAULT_MAX_BYTES, readInputBytes, sniffFormat } from "./read.ts";
+import {
+  decodeVolume,
+  DEFAULT_MAX_BYTES,
+  fileSystemError,
+  openInputFile,
+  readInputBytes,
+  sniffFormat,
+} from "./read.ts";
+
+export { openInputFile };
 import { openVideoFrameSource } from "./video_frame_source.ts";
 
 /** Default refusal threshold for one decoded frame (or one compressed frame): 1 GiB. */
@@ -182,35 +191,6 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Open a regular, non-empty file for reading, with the same PHI-free failure reasons as readInputBytes.
- *
- * @example
- * ```ts
- * const { file, size } = await openInputFile("a.dcm", "a.dcm");
- * file.close();
- * ```
- */
-export async function openInputFile(
-  path: string,
-  label: string,
-): Promise<{ file: Deno.FsFile; size: number }> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    throw fileSystemError(error, label);
-  }
-  if (info.isDirectory) throw new ReadError(`${label}: is a directory, not a file`);
-  if (!info.isFile) throw new ReadError(`${label}: not a regular file`);
-  if (info.size === 0) throw new CorruptFileError(`${label}: empty file (0 bytes)`);
-  try {
-    return { file: await Deno.open(path, { read: true }), size: info.size };
-  } catch (error) {
-    throw fileSystemError(error, label);
-  }
-}
-
-/**
  * Read up to `length` bytes at `position` (fewer only at the end of the file), into `scratch` when it
  * is large enough (the result is then a view of it), else into a new buffer.
  *
@@ -283,14 +263,4 @@ async function readHead(path: string, label: string): Promise<Uint8Array> {
   } finally {
     file.close();
   }
-}
-
-function fileSystemError(error: unknown, label: string): ReadError {
-  if (error instanceof Deno.errors.PermissionDenied) return new ReadError(`${label}: permission denied`);
-  if (error instanceof Deno.errors.NotFound) return new ReadError(`${label}: no such file`);
-  if (error instanceof Deno.errors.FilesystemLoop) return new ReadError(`${label}: symbolic link loop`);
-  const code = (error as { code?: string }).code;
-  if (code === "ELOOP") return new ReadError(`${label}: symbolic link loop`);
-  if (code === "EISDIR") return new ReadError(`${label}: is a directory, not a file`);
-  return new ReadError(`${label}: cannot read (${code ?? (error as Error).name})`);
 }

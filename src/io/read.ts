@@ -64,6 +64,28 @@ export async function readVolume(path: string, options: ReadOptions = {}): Promi
  * ```
  */
 export async function readInputBytes(path: string, label: string): Promise<Uint8Array> {
+  const { file } = await openInputFile(path, label);
+  try {
+    // The readable stream closes the file when it ends.
+    return new Uint8Array(await new Response(file.readable).arrayBuffer());
+  } catch (error) {
+    throw fileSystemError(error, label);
+  }
+}
+
+/**
+ * Open a regular, non-empty file for reading, with PHI-free failure reasons naming only `label`.
+ *
+ * @example
+ * ```ts
+ * const { file, size } = await openInputFile("../shared/data/public/dicom/CT_small.dcm", "CT_small.dcm");
+ * file.close();
+ * ```
+ */
+export async function openInputFile(
+  path: string,
+  label: string,
+): Promise<{ file: Deno.FsFile; size: number }> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
@@ -74,7 +96,7 @@ export async function readInputBytes(path: string, label: string): Promise<Uint8
   if (!info.isFile) throw new ReadError(`${label}: not a regular file`);
   if (info.size === 0) throw new CorruptFileError(`${label}: empty file (0 bytes)`);
   try {
-    return await Deno.readFile(path);
+    return { file: await Deno.open(path, { read: true }), size: info.size };
   } catch (error) {
     throw fileSystemError(error, label);
   }
@@ -130,7 +152,15 @@ function reasonOf(error: Error, label: string): string {
   return error.message.startsWith(`${label}: `) ? error.message.slice(label.length + 2) : error.message;
 }
 
-function fileSystemError(error: unknown, label: string): ReadError {
+/**
+ * Map a file-system failure to a ReadError that names only `label`.
+ *
+ * @example
+ * ```ts
+ * fileSystemError(new Deno.errors.PermissionDenied(), "a.dcm").message; // "a.dcm: permission denied"
+ * ```
+ */
+export function fileSystemError(error: unknown, label: string): ReadError {
   if (error instanceof Deno.errors.PermissionDenied) return new ReadError(`${label}: permission denied`);
   if (error instanceof Deno.errors.NotFound) return new ReadError(`${label}: no such file`);
   if (error instanceof Deno.errors.FilesystemLoop) return new ReadError(`${label}: symbolic link loop`);
