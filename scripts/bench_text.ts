@@ -1,6 +1,7 @@
 /**
  * Text benchmark: detection ms per frame at 640×480, 800×600 and 1024×768 (real ultrasound frames of
- * those sizes), recognition ms per box, and model load ms. Median of several runs after a warm-up.
+ * those sizes), recognition ms per box, model load ms, and the whole text step (detectVolumeText) per
+ * frame on a real echo loop and on an eval fixture loop. Median of several runs after a warm-up.
  * Wall-clock figures suffer when other processes share the cores, so the process CPU time per frame
  * (`*_cpu_ms_*`, all threads summed) is reported too: with one thread it is what wall time would be on
  * an idle machine.
@@ -12,13 +13,25 @@ import { cpuUsage } from "node:process";
 import { toDisplay8 } from "../src/display.ts";
 import { readDicom } from "../src/io/dicom/read_dicom.ts";
 import { createTextEngine } from "../src/text/text_engine.ts";
-import { type Frame8, frame8 } from "../src/volume.ts";
+import { readVolume } from "../src/io/read.ts";
+import { detectVolumeText } from "../src/text/volume_text.ts";
+import { type Frame8, frame8, type Volume } from "../src/volume.ts";
 
 const DATA = new URL("../../shared/data/public/dicom/", import.meta.url);
 
 async function frameOf(name: string): Promise<Frame8> {
   const path = new URL(name, DATA).pathname;
   return frame8(toDisplay8(await readDicom(await Deno.readFile(path), { path })), 0);
+}
+
+/** Loops for the whole-step figure: a real echo loop and a synthetic eval fixture (10 frames, 400×300). */
+async function benchLoops(): Promise<[string, Volume][]> {
+  const echo = new URL("examples_ybr_color.dcm", DATA).pathname;
+  const fixture = new URL("../fixtures/inputs/case_0000.dcm", import.meta.url).pathname;
+  return [
+    ["examples_ybr_color", toDisplay8(await readDicom(await Deno.readFile(echo), { path: echo }))],
+    ["fixture_case_0000", toDisplay8(await readVolume(fixture))],
+  ];
 }
 
 function median(values: number[]): number {
@@ -84,6 +97,22 @@ export async function benchText(
     fastTimes.push(performance.now() - started);
   }
   figures.det_ms_per_frame_800x600_limit640 = Math.round(median(fastTimes) * 10) / 10;
+  // The whole text step on a loop (find, join and read), per frame: what a file costs.
+  for (const [name, volume] of await benchLoops()) {
+    await detectVolumeText(engine, volume);
+    const wall: number[] = [];
+    const cpuTimes: number[] = [];
+    for (let i = 0; i < Math.max(1, Math.floor(runs / 2)); i++) {
+      const cpuStarted = cpuUsage();
+      const started = performance.now();
+      await detectVolumeText(engine, volume);
+      wall.push((performance.now() - started) / volume.frames);
+      const cpu = cpuUsage(cpuStarted);
+      cpuTimes.push((cpu.user + cpu.system) / 1000 / volume.frames);
+    }
+    figures[`text_step_ms_per_frame_${name}`] = Math.round(median(wall) * 10) / 10;
+    figures[`text_step_cpu_ms_per_frame_${name}`] = Math.round(median(cpuTimes) * 10) / 10;
+  }
   figures.threads = options.threads ?? 1;
   return figures;
 }

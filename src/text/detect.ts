@@ -211,18 +211,22 @@ export class TextDetector {
     this.#options = options;
   }
 
-  /** Text boxes of a whole frame in source pixel coordinates (tiled when large, upscaled when tiny). */
-  async detect(source: Frame8): Promise<ScoredBox[]> {
+  /**
+   * Text boxes of a whole frame in source pixel coordinates (tiled when large, upscaled when tiny).
+   * `overrides` replace the detector's options for this call (e.g. a cheaper scale for a quick scan).
+   */
+  async detect(source: Frame8, overrides: DetectOptions = {}): Promise<ScoredBox[]> {
+    const options = { ...this.#options, ...overrides };
     if (source.rows === 0 || source.cols === 0 || isConstant(source)) return [];
-    const border = this.#options.borderPad ?? 16;
+    const border = options.borderPad ?? 16;
     const longSide = Math.max(source.rows, source.cols) + 2 * border;
-    const minSide = this.#options.minSideLength ?? 640;
-    let scale = longSide < minSide ? Math.min(this.#options.maxUpscale ?? 2, minSide / longSide) : 1;
-    const limit = this.#options.limitSideLength;
+    const minSide = options.minSideLength ?? 640;
+    let scale = longSide < minSide ? Math.min(options.maxUpscale ?? 2, minSide / longSide) : 1;
+    const limit = options.limitSideLength;
     if (limit !== undefined && longSide * scale > limit) scale = limit / longSide;
     const frame = border > 0 ? padFrame(source, border, scale === 1 ? 32 : 1) : source;
-    const tileSource = Math.max(32, Math.floor((this.#options.tileSide ?? 2048) / scale));
-    const overlap = Math.min(this.#options.tileOverlap ?? 128, Math.floor(tileSource / 2));
+    const tileSource = Math.max(32, Math.floor((options.tileSide ?? 2048) / scale));
+    const overlap = Math.min(options.tileOverlap ?? 128, Math.floor(tileSource / 2));
     const boxes: ScoredBox[] = [];
     const tiled = frame.rows > tileSource || frame.cols > tileSource;
     for (const y of tileStarts(frame.rows, tileSource, overlap)) {
@@ -234,7 +238,7 @@ export class TextDetector {
           height: Math.min(tileSource, frame.rows - y),
         };
         if (tiled && isConstant(frame, region)) continue;
-        boxes.push(...await this.detectRegion(frame, region, scale));
+        boxes.push(...await this.detectRegion(frame, region, scale, options));
       }
     }
     const merged = tiled ? mergeOverlapping(boxes) : boxes;
@@ -251,9 +255,15 @@ export class TextDetector {
 
   /**
    * Text boxes inside one region of a frame, run at `scale` (model pixels per source pixel), in
-   * source coordinates clipped to the region.
+   * source coordinates clipped to the region. `overrides` replace the detector's options for this call.
    */
-  async detectRegion(frame: Frame8, region: Box, scale = 1): Promise<ScoredBox[]> {
+  async detectRegion(
+    frame: Frame8,
+    region: Box,
+    scale = 1,
+    overrides: DetectOptions = {},
+  ): Promise<ScoredBox[]> {
+    const options = { ...this.#options, ...overrides };
     const modelRows = multipleOf32(region.height * scale);
     const modelCols = multipleOf32(region.width * scale);
     const input = resizeToTensor(frame, region, modelRows, modelCols, IMAGENET);
@@ -262,7 +272,7 @@ export class TextDetector {
     };
     const output = await this.#session.run(feeds);
     const prob = output[this.#session.outputNames[0]].data as Float32Array;
-    const boxes = dbBoxes(prob, modelRows, modelCols, this.#options);
+    const boxes = dbBoxes(prob, modelRows, modelCols, options);
     const sx = region.width / modelCols;
     const sy = region.height / modelRows;
     return boxes.map((box) => {

@@ -1,15 +1,17 @@
 /**
- * Text on a whole Volume: scan the chosen frames, add static-overlay candidates, join boxes over
- * time, and read each box whenever its pixels change.
+ * Text on a whole Volume: detect in full detail on a summary of the loop and its overlay views,
+ * scan every chosen frame quickly for text that changes, join boxes over time, and read each box
+ * whenever its pixels change.
  * @module
  */
 import { toDisplay8 } from "../display.ts";
 import { type Box, type Frame8, frame8, type Volume } from "../volume.ts";
 import { selectFrames } from "./frame_selection.ts";
-import { staticOverlay } from "./static_overlay.ts";
 import type { TextEngine } from "./text_engine.ts";
+import type { Reading } from "./ctc_decode.ts";
 import { type FrameBox, joinLines, trackBoxes, type TrackedBox } from "./track_boxes.ts";
 import { maskText } from "./text_mask.ts";
+import { changingRegions, chromaView, temporalMinimum } from "./text_views.ts";
 
 /** One recognised string: where and on which frame it was read. */
 export interface TextRead {
@@ -38,29 +40,94 @@ export interface VolumeTextOptions {
   frames?: "auto" | "all" | number[];
   /** Read the text as well as finding it. Default true. */
   recognize?: boolean;
-  /** Look for missed text in static-overlay regions of moving loops. Default true. */
-  staticOverlay?: boolean;
   /**
-   * Detect once more on the middle scanned frame with the boxes found so far blanked: text next to
-   * other text (a marker beside a label) is sometimes only found once its neighbours are gone. Default true.
+   * Detect in full detail on views where overlays stand out from the anatomy: the temporal minimum
+   * of a loop (speckle falls dark, static annotations stay) and the chroma of the frame or of that
+   * minimum (coloured text on grey anatomy). Off: every scanned frame in full detail. Default true.
+   */
+  overlayViews?: boolean;
+  /**
+   * Detect once more on the summary with the boxes found so far blanked: text next to other text is
+   * sometimes only found once its neighbours are gone. New boxes must read as text. Default true.
    */
   secondPass?: boolean;
+  /**
+   * With overlay views on, scan each frame of a loop without upscaling and at most 512 px on the
+   * long side (small static text is found in full detail on the loop's temporal minimum). Default true.
+   */
+  quickScan?: boolean;
+  /**
+   * Margin added on every side of each returned box, as a fraction of its height (at least 1 px):
+   * DB boxes hug the strokes and can miss an anti-aliased row or a descender. Reads use the box
+   * without it. Default 0.15.
+   */
+  boxMargin?: number;
   /** Reads below this confidence, or empty, are left out of `reads` (their boxes are still masked). Default 0. */
   minConfidence?: number;
 }
 
-/** Upscale used to re-detect static-overlay regions the full-frame pass missed (small glyphs). */
-const CANDIDATE_SCALE = 2;
-/** Context added around a static-overlay region before re-detection. */
-const CANDIDATE_MARGIN = 8;
-/** At most this many missed static regions are re-examined per file. */
-const MAX_CANDIDATES = 24;
+/** Line-shaped changing areas above this share of the frame are searched as whole frames instead. */
+const MAX_LINE_FRACTION = 0.3;
+/** Anatomy (tall changing areas) above this share of the frame may hide changing text: whole frames then. */
+const MAX_ANATOMY_FRACTION = 0.75;
+/** Long side below which the detector magnifies a frame (its default `minSideLength`). */
+const MAGNIFY_BELOW = 640;
+
+/**
+ * Text boxes inside `areas` of a frame, each area cut out (with the detector's own edge padding)
+ * and magnified as the whole frame would be.
+ */
+async function detectInAreas(engine: TextEngine, frame: Frame8, areas: Box[]): Promise<Box[]> {
+  const longSide = Math.max(frame.rows, frame.cols);
+  const scale = longSide < MAGNIFY_BELOW ? Math.min(2, MAGNIFY_BELOW / longSide) : 1;
+  const found: Box[] = [];
+  for (const area of areas) {
+    const crop = cropFrame(frame, area);
+    const minSideLength = (Math.max(area.width, area.height) + 32) * scale;
+    for (const box of await engine.detector.detect(crop, { minSideLength, limitSideLength: undefined })) {
+      found.push({ x: box.x + area.x, y: box.y + area.y, width: box.width, height: box.height });
+    }
+  }
+  return found;
+}
+
+/** A copy of one rectangle of a frame. */
+function cropFrame(frame: Frame8, area: Box): Frame8 {
+  return { rows: area.height, cols: area.width, channels: frame.channels, data: boxPixels(frame, area) };
+}
+
+/** Quick per-frame pass of a loop: no upscaling, long side at most 512 model pixels. */
+const QUICK_SCAN = { minSideLength: 0, limitSideLength: 512 };
 
 function overlapOfSmaller(a: Box, b: Box): number {
   const ix = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
   const iy = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
   if (ix <= 0 || iy <= 0) return 0;
   return (ix * iy) / Math.min(a.width * a.height, b.width * b.height);
+}
+
+/** A tracked box grown by `fraction` of its height (at least 1 px) on every side, clipped to the frame. */
+function withMargin(track: TrackedBox, fraction: number, rows: number, cols: number): TrackedBox {
+  if (fraction <= 0) return track;
+  const margin = Math.max(1, Math.round(fraction * track.height));
+  const x0 = Math.max(0, track.x - margin);
+  const y0 = Math.max(0, track.y - margin);
+  const x1 = Math.min(cols, track.x + track.width + margin);
+  const y1 = Math.min(rows, track.y + track.height + margin);
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0, frames: track.frames };
+}
+
+/** True when `box` mostly overlaps one of `boxes` (the same text seen again). */
+function overlapsAny(box: Box, boxes: Box[]): boolean {
+  return boxes.some((other) => overlapOfSmaller(box, other) >= 0.5);
+}
+
+/** True when `inner` lies within `outer` grown by a quarter of its height (quick-scan boxes are looser). */
+function holds(outer: Box, inner: Box): boolean {
+  const slack = Math.ceil(0.25 * outer.height);
+  return inner.x >= outer.x - slack && inner.y >= outer.y - slack &&
+    inner.x + inner.width <= outer.x + outer.width + slack &&
+    inner.y + inner.height <= outer.y + outer.height + slack;
 }
 
 /** Boxes taller than this (or than TALL_FRACTION of the frame) must be confirmed by the recogniser. */
@@ -72,19 +139,54 @@ const CONFIRM_CONFIDENCE = 0.5;
 const SPLIT_HEIGHT = 160;
 
 /** Recognised text that counts as a confirmation: confident and holding a letter or digit. */
-async function readsAsText(engine: TextEngine, frame: Frame8, box: Box): Promise<boolean> {
-  const { text, confidence } = await engine.recognizer.recognize(frame, box);
+async function readsAsText(read: BoxReader, frame: Frame8, box: Box): Promise<boolean> {
+  const { text, confidence } = await read(frame, box);
   return confidence >= CONFIRM_CONFIDENCE && /[\p{L}\p{N}]/u.test(text);
 }
+
+/** Reads the text in a box of a frame. */
+type BoxReader = (frame: Frame8, box: Box) => Promise<Reading>;
+
+/**
+ * A recogniser front that remembers its readings per box place for one volume: the same place with
+ * (nearly) the same pixels, such as static text on the next frame or a box confirmed during
+ * detection and read again for the CSV, is not run through the model twice.
+ */
+function cachedReader(engine: TextEngine): BoxReader {
+  const readings = new Map<string, { pixels: Uint8Array; reading: Reading }[]>();
+  return async (frame, box) => {
+    const key = `${box.x},${box.y},${box.width},${box.height}`;
+    const pixels = boxPixels(frame, box);
+    const earlier = readings.get(key) ?? [];
+    const same = earlier.find((entry) =>
+      entry.pixels.length === pixels.length && meanDifference(entry.pixels, pixels) < REREAD_DIFFERENCE
+    );
+    if (same) return same.reading;
+    const reading = await engine.recognizer.recognize(frame, box);
+    earlier.push({ pixels, reading });
+    readings.set(key, earlier);
+    return reading;
+  };
+}
+
+/** Confirmation outcomes per box place, reused while the box's pixels stay the same. */
+type ConfirmationCache = Map<string, { pixels: Uint8Array; kept: Box[] }>;
 
 /**
  * Detected boxes that are text: small, line-shaped boxes are trusted as they are (tiny glyphs read
  * badly but must still be masked); tall boxes, which is how textured anatomy fools the DB net on
  * CT/MR and in scan sectors, are kept only when the recogniser reads them. A tall box that does not
  * read may be a block of several short lines merged together, so it is re-detected enlarged, and
- * its lines are kept when at least one of them reads.
+ * its lines are kept when at least one of them reads. With a `cache`, a tall box met again at the
+ * same place with the same pixels (static text on the next frame) is not read again.
  */
-async function confirmedText(engine: TextEngine, frame: Frame8, boxes: Box[]): Promise<Box[]> {
+async function confirmedText(
+  engine: TextEngine,
+  read: BoxReader,
+  frame: Frame8,
+  boxes: Box[],
+  cache?: ConfirmationCache,
+): Promise<Box[]> {
   const kept: Box[] = [];
   const tallest = Math.max(3 * TALL_BOX, 0.08 * frame.rows);
   for (const box of boxes) {
@@ -93,23 +195,41 @@ async function confirmedText(engine: TextEngine, frame: Frame8, boxes: Box[]): P
       kept.push(box);
       continue;
     }
-    // One line of text is rarely taller than this: such boxes go straight to the split.
-    if (box.height <= tallest && await readsAsText(engine, frame, box)) {
-      kept.push(box);
+    const key = `${box.x},${box.y},${box.width},${box.height}`;
+    const pixels = cache ? boxPixels(frame, box) : undefined;
+    const known = cache?.get(key);
+    if (
+      known && pixels && known.pixels.length === pixels.length &&
+      meanDifference(known.pixels, pixels) < REREAD_DIFFERENCE
+    ) {
+      kept.push(...known.kept);
       continue;
     }
-    const scale = Math.min(4, Math.max(2, SPLIT_HEIGHT / box.height));
-    const lines = (await engine.detector.detectRegion(frame, box, scale)).filter((line) =>
-      line.height < box.height && line.height <= tallest
-    );
-    for (const line of lines) {
-      if (await readsAsText(engine, frame, line)) {
-        kept.push(...lines);
-        break;
-      }
-    }
+    const confirmed = await confirmTall(engine, read, frame, box, tallest);
+    if (cache && pixels) cache.set(key, { pixels, kept: confirmed });
+    kept.push(...confirmed);
   }
   return kept;
+}
+
+/** The text inside one tall box: the box itself when it reads, its lines when one of them reads, or nothing. */
+async function confirmTall(
+  engine: TextEngine,
+  read: BoxReader,
+  frame: Frame8,
+  box: Box,
+  tallest: number,
+): Promise<Box[]> {
+  // One line of text is rarely taller than `tallest`: such boxes go straight to the split.
+  if (box.height <= tallest && await readsAsText(read, frame, box)) return [box];
+  const scale = Math.min(4, Math.max(2, SPLIT_HEIGHT / box.height));
+  const lines = (await engine.detector.detectRegion(frame, box, scale)).filter((line) =>
+    line.height < box.height && line.height <= tallest
+  );
+  for (const line of lines) {
+    if (await readsAsText(read, frame, line)) return lines;
+  }
+  return [];
 }
 
 /** The samples of one box, to notice when the text inside it changes. */
@@ -158,78 +278,122 @@ export async function detectVolumeText(
 ): Promise<VolumeText> {
   const volume8 = volume.data instanceof Uint8Array ? volume : toDisplay8(volume);
   const framesScanned = framesToScan(volume8, options.frames);
-  const seen: FrameBox[] = [];
-  for (const f of framesScanned) {
-    const frame = frame8(volume8, f);
-    for (const box of await confirmedText(engine, frame, await engine.detector.detect(frame))) {
-      seen.push({ ...box, frame: f });
-    }
-  }
-  if ((options.staticOverlay ?? true) && volume8.frames > 1 && framesScanned.length > 0) {
-    seen.push(...await staticCandidates(engine, volume8, seen, framesScanned));
-  }
-  if ((options.secondPass ?? true) && seen.length > 0) {
-    seen.push(...await secondPass(engine, volume8, seen, framesScanned));
-  }
-  const boxes = joinLines(trackBoxes(seen));
+  const read = cachedReader(engine);
+  const seen = await findTextBoxes(engine, read, volume8, framesScanned, options);
+  const tracks = joinLines(trackBoxes(seen));
   const reads = options.recognize === false
     ? []
-    : await readTracks(engine, volume8, boxes, options.minConfidence ?? 0);
+    : await readTracks(read, volume8, tracks, options.minConfidence ?? 0);
+  const margin = options.boxMargin ?? 0.15;
+  const boxes = tracks.map((track) => withMargin(track, margin, volume8.rows, volume8.cols));
   return { boxes, reads, framesScanned };
 }
 
-/** Re-detect, upscaled, the static-overlay regions that no detected box covers. */
-async function staticCandidates(
+/**
+ * Text boxes of the scanned frames. The full-detail pass (upscaled when small) runs once on a
+ * summary: the frame itself, or for a loop its temporal minimum, where static overlays stand on
+ * darkened speckle; coloured text is looked for on the chroma of that summary. Every scanned frame
+ * of a loop then gets a quick pass to catch text that changes or comes and goes. Boxes that only a
+ * quick pass or the chroma view found must read as text: those passes take anatomy for glyphs more often.
+ */
+async function findTextBoxes(
   engine: TextEngine,
+  read: BoxReader,
   volume8: Volume,
-  seen: FrameBox[],
   framesScanned: number[],
+  options: VolumeTextOptions,
 ): Promise<FrameBox[]> {
-  const { regions } = staticOverlay(volume8);
-  const missed = regions
-    .filter((region) => !seen.some((box) => overlapOfSmaller(region, box) >= 0.5))
-    .sort((a, b) => b.width * b.height - a.width * a.height)
-    .slice(0, MAX_CANDIDATES);
-  const reference = framesScanned[framesScanned.length >> 1];
-  const frame = frame8(volume8, reference);
-  const found: FrameBox[] = [];
-  for (const region of missed) {
-    const x0 = Math.max(0, region.x - CANDIDATE_MARGIN);
-    const y0 = Math.max(0, region.y - CANDIDATE_MARGIN);
-    const x1 = Math.min(volume8.cols, region.x + region.width + CANDIDATE_MARGIN);
-    const y1 = Math.min(volume8.rows, region.y + region.height + CANDIDATE_MARGIN);
-    const padded = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-    const boxes = await engine.detector.detectRegion(frame, padded, CANDIDATE_SCALE);
-    for (const box of await confirmedText(engine, frame, boxes)) {
-      found.push({ ...box, frame: reference });
+  if (framesScanned.length === 0) return [];
+  const seen: FrameBox[] = [];
+  const known: Box[] = [];
+  const cache: ConfirmationCache = new Map();
+  const views = options.overlayViews ?? true;
+  const loop = framesScanned.length > 1;
+  const quick = views && loop && options.quickScan !== false;
+  const summary = !loop
+    ? frame8(volume8, framesScanned[0])
+    : views
+    ? temporalMinimum(volume8, framesScanned)
+    : null;
+  if (summary) {
+    for (
+      const box of await confirmedText(engine, read, summary, await engine.detector.detect(summary), cache)
+    ) {
+      known.push(box);
+      for (const frame of framesScanned) seen.push({ ...box, frame });
+    }
+    const chroma = views ? chromaView(summary) : null;
+    if (chroma) {
+      for (
+        const box of await confirmedText(engine, read, chroma, await engine.detector.detect(chroma), cache)
+      ) {
+        if (!overlapsAny(box, known) && !await readsAsText(read, chroma, box)) continue;
+        known.push(box);
+        for (const frame of framesScanned) seen.push({ ...box, frame });
+      }
+    }
+    if ((options.secondPass ?? true) && known.length > 0) {
+      // Text beside other text (a circled letter by a label) is sometimes only found once its
+      // neighbours are gone; what this finds must read as text, as blanking leaves new edges.
+      const single: Volume = { ...volume8, frames: 1, data: summary.data };
+      const blanked = frame8(maskText(single, known, { fill: "background" }), 0);
+      const tallestKnown = Math.max(...known.map((box) => box.height));
+      for (
+        const box of await confirmedText(engine, read, blanked, await engine.detector.detect(blanked), cache)
+      ) {
+        // The text this pass is for sits beside text found already, and is about its size.
+        if (box.height > 1.5 * tallestKnown || overlapsAny(box, known)) continue;
+        if (!await readsAsText(read, blanked, box)) continue;
+        known.push(box);
+        for (const frame of framesScanned) seen.push({ ...box, frame });
+      }
     }
   }
-  return found;
-}
-
-/** Boxes found on the middle scanned frame after blanking everything found so far. */
-async function secondPass(
-  engine: TextEngine,
-  volume8: Volume,
-  seen: FrameBox[],
-  framesScanned: number[],
-): Promise<FrameBox[]> {
-  const reference = framesScanned[framesScanned.length >> 1];
-  const single: Volume = { ...volume8, frames: 1, data: frame8(volume8, reference).data };
-  const blanked = frame8(maskText(single, seen, { fill: "background" }), 0);
-  const found = await confirmedText(engine, blanked, await engine.detector.detect(blanked));
-  return found.map((box) => ({ ...box, frame: reference }));
+  if (!loop) return seen;
+  // Each frame is then searched where the loop changes outside the anatomy (the summary holds the
+  // rest), or whole, quickly, when changing areas are not line-shaped enough to be told apart.
+  const changes = quick ? changingRegions(volume8, framesScanned) : undefined;
+  const wholeFrames = !changes || changes.lineFraction > MAX_LINE_FRACTION ||
+    changes.anatomyFraction > MAX_ANATOMY_FRACTION;
+  for (const f of framesScanned) {
+    const frame = frame8(volume8, f);
+    if (!quick) {
+      for (
+        const box of await confirmedText(engine, read, frame, await engine.detector.detect(frame), cache)
+      ) {
+        seen.push({ ...box, frame: f });
+      }
+      continue;
+    }
+    const candidates = wholeFrames
+      ? await engine.detector.detect(frame, QUICK_SCAN)
+      : await detectInAreas(engine, frame, changes.lines);
+    for (const box of candidates) {
+      // Known text is skipped (the full-detail box is tighter) unless the box reaches beyond it, as a
+      // clock that grew a digit does.
+      if (known.some((other) => holds(other, box))) continue;
+      if (overlapsAny(box, known)) seen.push({ ...box, frame: f });
+      else {
+        for (const line of await confirmedText(engine, read, frame, [box], cache)) {
+          if (await readsAsText(read, frame, line)) seen.push({ ...line, frame: f });
+        }
+      }
+    }
+  }
+  return seen;
 }
 
 /** Pixels whose mean change from the last read stays below this are not read again. */
 const REREAD_DIFFERENCE = 4;
+/** A box whose pixels changed this many times in a row without its text changing is not read again. */
+const MAX_UNCHANGED_READS = 2;
 
 /**
  * Read each tracked box on its first frame, and again on later frames whose pixels changed (a
  * running clock); a new row is written only when the text changed.
  */
 async function readTracks(
-  engine: TextEngine,
+  read: BoxReader,
   volume8: Volume,
   boxes: TrackedBox[],
   minConfidence: number,
@@ -239,14 +403,22 @@ async function readTracks(
     const area = { x: box.x, y: box.y, width: box.width, height: box.height };
     let lastPixels: Uint8Array | undefined;
     let lastText: string | undefined;
+    let unchangedReads = 0;
     for (const f of box.frames) {
       const frame = frame8(volume8, f);
       const pixels = boxPixels(frame, area);
       if (lastPixels && meanDifference(pixels, lastPixels) < REREAD_DIFFERENCE) continue;
+      // Pixels that keep changing under the same text are anatomy around a label, not a clock.
+      if (unchangedReads >= MAX_UNCHANGED_READS) break;
       lastPixels = pixels;
-      const { text, confidence } = await engine.recognizer.recognize(frame, area);
-      if (text === "" || confidence < minConfidence || text === lastText) continue;
+      const { text, confidence } = await read(frame, area);
+      if (text === lastText || (lastText !== undefined && text === "")) {
+        unchangedReads++;
+        continue;
+      }
+      unchangedReads = 0;
       lastText = text;
+      if (text === "" || confidence < minConfidence) continue;
       reads.push({ frame: f, text, confidence, ...area });
     }
   }
@@ -254,8 +426,9 @@ async function readTracks(
 }
 
 /**
- * Leak check: run detection again on (masked) output frames and return the boxes that still read
- * as text (confident, with a letter or digit), so that blank fills and anatomy do not count.
+ * Leak check: run detection again, as {@link detectVolumeText} does, on (masked) output frames and
+ * return the boxes that still read as text (confident, with a letter or digit) on a frame they were
+ * found on, so that blank fills and anatomy do not count.
  *
  * @example
  * ```ts
@@ -269,12 +442,10 @@ export async function verifyNoText(
   options: Pick<VolumeTextOptions, "frames"> = {},
 ): Promise<{ residual: number; boxes: TrackedBox[] }> {
   const volume8 = volume.data instanceof Uint8Array ? volume : toDisplay8(volume);
+  const read = cachedReader(engine);
   const seen: FrameBox[] = [];
-  for (const f of framesToScan(volume8, options.frames)) {
-    const frame = frame8(volume8, f);
-    for (const box of await confirmedText(engine, frame, await engine.detector.detect(frame))) {
-      if (await readsAsText(engine, frame, box)) seen.push({ ...box, frame: f });
-    }
+  for (const box of await findTextBoxes(engine, read, volume8, framesToScan(volume8, options.frames), {})) {
+    if (await readsAsText(read, frame8(volume8, box.frame), box)) seen.push(box);
   }
   const boxes = trackBoxes(seen);
   return { residual: boxes.length, boxes };

@@ -1,0 +1,205 @@
+/**
+ * Views of a frame or loop in which overlay text stands out from the anatomy, for a second look by
+ * the detector: small annotations drawn on speckle are often invisible to the DB net on the frame
+ * itself, but obvious once the speckle is gone.
+ * @module
+ */
+import { type Box, type Frame8, frameLength, type Volume } from "../volume.ts";
+import { labelComponents } from "./label_components.ts";
+
+/** Chroma below this (max − min of R, G, B) is grey: JPEG and 4:2:2 subsampling tint grey pixels a little. */
+const GREY_CHROMA = 24;
+/** A frame with fewer chromatic pixels than this fraction has no coloured overlay worth a look. */
+const MIN_CHROMATIC_FRACTION = 0.0005;
+
+/**
+ * The chroma (max − min of R, G, B) of an RGB frame as a grey frame: grey anatomy becomes black and
+ * coloured text becomes bright. Returns null for grey frames or frames with hardly any colour.
+ *
+ * @example
+ * ```ts
+ * const frame = { rows: 1, cols: 2, channels: 3 as const, data: new Uint8Array([90, 90, 90, 255, 255, 0]) };
+ * chromaView(frame, 0)?.data; // Uint8Array [0, 255]
+ * ```
+ */
+export function chromaView(frame: Frame8, minFraction = MIN_CHROMATIC_FRACTION): Frame8 | null {
+  if (frame.channels !== 3) return null;
+  const { rows, cols, data } = frame;
+  const out = new Uint8Array(rows * cols);
+  let chromatic = 0;
+  for (let p = 0, i = 0; p < out.length; p++, i += 3) {
+    const r = data[i], g = data[i + 1], b = data[i + 2];
+    const chroma = Math.max(r, g, b) - Math.min(r, g, b);
+    if (chroma >= GREY_CHROMA) {
+      out[p] = chroma;
+      chromatic++;
+    }
+  }
+  if (chromatic === 0 || chromatic < minFraction * out.length) return null;
+  return { rows, cols, channels: 1, data: out };
+}
+
+/**
+ * The per-sample minimum over `frames` of a loop: static overlays keep their colour while speckle,
+ * which decorrelates between frames, falls to its darkest value, so bright annotations inside the
+ * sector stand on a dark, smooth background.
+ *
+ * @example
+ * ```ts
+ * const darkest = temporalMinimum(loop8, [0, 5, 9]);
+ * ```
+ */
+export function temporalMinimum(volume: Volume, frames: number[]): Frame8 {
+  const { rows, cols, channels } = volume;
+  const size = frameLength(volume);
+  const data = volume.data as Uint8Array;
+  const out = new Uint8Array(size).fill(255);
+  for (const f of frames) {
+    const frame = data.subarray(f * size, (f + 1) * size);
+    for (let i = 0; i < size; i++) if (frame[i] < out[i]) out[i] = frame[i];
+  }
+  return { rows, cols, channels, data: out };
+}
+
+/** Options of {@link changingRegions}. */
+export interface ChangingRegionOptions {
+  /** Grey-level range over the frames above which a pixel counts as changing. Default 24 (codec jitter stays below). */
+  tolerance?: number;
+  /** Changing areas up to this tall are overlay lines (a clock); taller ones are anatomy. Default 64 px. */
+  maxLineHeight?: number;
+  /** Context added around each line-shaped area (the detector needs some around small text). Default 16 px. */
+  margin?: number;
+}
+
+/** Where a loop changes: line-shaped areas (overlays that change) and the share taken by anatomy. */
+export interface ChangingRegions {
+  /** Line-shaped changing areas, with margin, in source coordinates. */
+  lines: Box[];
+  /** Summed bounding-box area of the taller changing areas (anatomy), as a fraction of the frame. */
+  anatomyFraction: number;
+  /** Summed area of `lines` as a fraction of the frame. */
+  lineFraction: number;
+}
+
+/**
+ * The areas of a loop whose pixels change across `frames`, split into line-shaped ones, where text
+ * that changes (a running clock, a label that comes and goes) lives, and taller ones (the moving
+ * anatomy). Areas are grouped by a small dilation so one changing string is one area.
+ *
+ * @example
+ * ```ts
+ * const { lines, anatomyFraction } = changingRegions(loop8, [0, 1, 2, 3]);
+ * ```
+ */
+export function changingRegions(
+  volume: Volume,
+  frames: number[],
+  options: ChangingRegionOptions = {},
+): ChangingRegions {
+  const { rows, cols, channels } = volume;
+  const pixels = rows * cols;
+  const size = frameLength(volume);
+  const data = volume.data as Uint8Array;
+  const low = new Uint8Array(pixels).fill(255);
+  const high = new Uint8Array(pixels);
+  for (const f of frames) {
+    const frame = data.subarray(f * size, (f + 1) * size);
+    for (let p = 0, i = 0; p < pixels; p++, i += channels) {
+      // The largest channel: a colour clock on a dark panel changes mostly in one channel.
+      let value = frame[i];
+      for (let c = 1; c < channels; c++) if (frame[i + c] > value) value = frame[i + c];
+      if (value < low[p]) low[p] = value;
+      if (value > high[p]) high[p] = value;
+    }
+  }
+  const tolerance = options.tolerance ?? 24;
+  const changing = new Uint8Array(pixels);
+  for (let p = 0; p < pixels; p++) if (high[p] - low[p] > tolerance) changing[p] = 1;
+  const grouped = dilateBox(changing, rows, cols, 4, 2);
+  const { components } = labelComponents(grouped, rows, cols);
+  const maxLineHeight = options.maxLineHeight ?? 64;
+  const margin = options.margin ?? 16;
+  const lines: Box[] = [];
+  let anatomy = 0;
+  for (const c of components) {
+    const width = c.x1 - c.x0 + 1;
+    const height = c.y1 - c.y0 + 1;
+    if (height > maxLineHeight) {
+      anatomy += width * height;
+      continue;
+    }
+    const x0 = Math.max(0, c.x0 - margin);
+    const y0 = Math.max(0, c.y0 - margin);
+    const x1 = Math.min(cols, c.x1 + 1 + margin);
+    const y1 = Math.min(rows, c.y1 + 1 + margin);
+    lines.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+  }
+  const merged = mergeNearby(lines, margin);
+  const lineArea = merged.reduce((sum, box) => sum + box.width * box.height, 0);
+  return { lines: merged, anatomyFraction: anatomy / pixels, lineFraction: lineArea / pixels };
+}
+
+/**
+ * Union boxes that touch once grown by `gap`, or share most of their rows (pieces of one ECG sweep:
+ * one strip is cheaper to search than many crops), until stable.
+ */
+function mergeNearby(boxes: Box[], gap: number): Box[] {
+  const out = boxes.map((box) => ({ ...box }));
+  let merged = true;
+  while (merged) {
+    merged = false;
+    for (let i = 0; i < out.length && !merged; i++) {
+      for (let j = i + 1; j < out.length; j++) {
+        const a = out[i];
+        const b = out[j];
+        const near = a.x - gap <= b.x + b.width && b.x - gap <= a.x + a.width &&
+          a.y - gap <= b.y + b.height && b.y - gap <= a.y + a.height;
+        const sharedRows = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+        if (!near && sharedRows < 0.5 * Math.min(a.height, b.height)) continue;
+        const x = Math.min(a.x, b.x);
+        const y = Math.min(a.y, b.y);
+        out[i] = {
+          x,
+          y,
+          width: Math.max(a.x + a.width, b.x + b.width) - x,
+          height: Math.max(a.y + a.height, b.y + b.height) - y,
+        };
+        out.splice(j, 1);
+        merged = true;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Rectangular binary dilation by radii (rx, ry) with running distances, separable. */
+function dilateBox(mask: Uint8Array, rows: number, cols: number, rx: number, ry: number): Uint8Array {
+  const horizontal = new Uint8Array(mask.length);
+  for (let y = 0; y < rows; y++) {
+    let last = -Infinity;
+    for (let x = 0; x < cols; x++) {
+      if (mask[y * cols + x]) last = x;
+      if (x - last <= rx) horizontal[y * cols + x] = 1;
+    }
+    last = Infinity;
+    for (let x = cols - 1; x >= 0; x--) {
+      if (mask[y * cols + x]) last = x;
+      if (last - x <= rx) horizontal[y * cols + x] = 1;
+    }
+  }
+  const out = new Uint8Array(mask.length);
+  for (let x = 0; x < cols; x++) {
+    let last = -Infinity;
+    for (let y = 0; y < rows; y++) {
+      if (horizontal[y * cols + x]) last = y;
+      if (y - last <= ry) out[y * cols + x] = 1;
+    }
+    last = Infinity;
+    for (let y = rows - 1; y >= 0; y--) {
+      if (horizontal[y * cols + x]) last = y;
+      if (last - y <= ry) out[y * cols + x] = 1;
+    }
+  }
+  return out;
+}
