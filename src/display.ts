@@ -82,8 +82,25 @@ function percentileRange(volume: Volume): { low: number; high: number } {
  * ```
  */
 export function toDisplay8(volume: Volume): Volume {
-  if (volume.data instanceof Uint8Array && volume.meta.windowWidth === undefined) return volume;
-  const { low, high } = displayRange(volume);
+  if (isDisplayReady(volume)) return volume;
+  return toDisplay8WithRange(volume, displayRange(volume));
+}
+
+/**
+ * {@link toDisplay8} with a given [low, high] (from {@link displayRange} of a sample of the loop), so
+ * that a loop converted chunk by chunk gets one mapping for every frame. 8-bit input without a
+ * window is returned as is, as toDisplay8 does.
+ *
+ * @example
+ * ```ts
+ * const ct = createVolume({ frames: 1, rows: 1, cols: 2, channels: 1, type: "int16", meta: { format: "dicom" } });
+ * ct.data.set([0, 50]);
+ * toDisplay8WithRange(ct, { low: 0, high: 100 }).data; // Uint8Array [0, 128]
+ * ```
+ */
+export function toDisplay8WithRange(volume: Volume, range: { low: number; high: number }): Volume {
+  if (isDisplayReady(volume)) return volume;
+  const { low, high } = range;
   const slope = volume.meta.rescaleSlope ?? 1;
   const intercept = volume.meta.rescaleIntercept ?? 0;
   // The output holds display values: rescale and window are spent and must not be applied again downstream.
@@ -103,4 +120,9 @@ export function toDisplay8(volume: Volume): Volume {
     target[i] = invert ? 255 - clamped : clamped;
   }
   return out;
+}
+
+/** 8-bit samples with no window to apply are display values already. */
+function isDisplayReady(volume: Volume): boolean {
+  return volume.data instanceof Uint8Array && volume.meta.windowWidth === undefined;
 }

@@ -2,7 +2,7 @@
  * The modes as compositions of steps: read → find text → blank text → find ROI → blank outside + crop → write.
  * @module
  */
-import { basename, dirname, extname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { toDisplay8 } from "./display.ts";
 import { stageFolder } from "./io/atomic.ts";
 import { decodeVolume, readInputBytes } from "./io/read.ts";
@@ -10,28 +10,55 @@ import { textCsv, type TextRow } from "./io/text_csv.ts";
 import { assertContainerFits, writeVolumeOutputs } from "./io/write_output.ts";
 import { writeMaskPng } from "./io/write_mask.ts";
 import { type Manifest, type TrackedBox, VERSION } from "./manifest.ts";
-import type { Mode, ProcessOptions } from "./options.ts";
+import type { ProcessOptions } from "./options.ts";
 import type { Engines, RoiFinding, TextFindings } from "./engines.ts";
+import {
+  type FileTarget,
+  folderBytes,
+  fullMask,
+  keepsFullDepth,
+  MODE_STEPS,
+  outputStem,
+  stopwatch,
+} from "./pipeline_common.ts";
+import { processFileStreaming } from "./pipeline_stream.ts";
 import { blackLevel, blankOutside, cropVolume } from "./volume_ops.ts";
-import type { Box, Mask, Volume } from "./volume.ts";
+import { type Box, pixelType, type Volume } from "./volume.ts";
 
-/** The step list of each mode, in order; recorded in the manifest. */
-export const MODE_STEPS: Record<Mode, readonly string[]> = {
-  deid: ["read", "detect-text", "blank-text", "roi-smallest", "crop", "write"],
-  us: ["read", "detect-text", "blank-text", "roi-sector", "crop", "write"],
-  one: ["read", "detect-text", "blank-text", "roi-largest", "crop", "write"],
-  clean: ["read", "detect-text", "blank-text", "roi-clean", "crop", "write"],
-  text: ["read", "detect-text", "write-csv"],
-};
+export { type FileTarget, MODE_STEPS, outputStem };
 
-/** Where one input goes. */
-export interface FileTarget {
-  /** Root output folder. */
-  outRoot: string;
-  /** Input path relative to the batch root, e.g. `a/b/name.dcm`; decides `OUT/a/b/name/`. */
-  relativePath: string;
-  /** Output base name; defaults to the input name without extension (a random one with --rename). */
-  outputName?: string;
+/** Frame-stack outputs of inputs larger than this (bytes on disk) are made by the streaming pipeline. */
+export const STREAM_THRESHOLD_BYTES = 256 * 2 ** 20;
+
+/**
+ * The streaming threshold in force: LOGIK_STREAM_THRESHOLD (bytes) when set and valid, else
+ * {@link STREAM_THRESHOLD_BYTES}.
+ *
+ * @example
+ * ```ts
+ * streamThresholdBytes(); // 268435456 unless LOGIK_STREAM_THRESHOLD is set
+ * ```
+ */
+export function streamThresholdBytes(): number {
+  let configured: string | undefined;
+  try {
+    configured = Deno.env.get("LOGIK_STREAM_THRESHOLD");
+  } catch {
+    // No env permission: the default holds.
+  }
+  const value = configured === undefined || configured.trim() === "" ? NaN : Number(configured);
+  return Number.isFinite(value) && value >= 0 ? value : STREAM_THRESHOLD_BYTES;
+}
+
+/** Frame stacks stream; containers built from the whole volume (DICOM, MP4, NIfTI) do not. */
+async function streams(inputPath: string, options: ProcessOptions): Promise<boolean> {
+  if (options.format !== "jpeg" && options.format !== "png" && options.format !== "webp") return false;
+  try {
+    return (await Deno.stat(inputPath)).size > streamThresholdBytes();
+  } catch {
+    // The whole-file reader reports the missing or unreadable file with its usual reason.
+    return false;
+  }
 }
 
 /**
@@ -50,6 +77,9 @@ export async function processFile(
   target: FileTarget,
   engines: Engines,
 ): Promise<Manifest> {
+  if (await streams(inputPath, options)) {
+    return await processFileStreaming(inputPath, options, target, engines);
+  }
   const timingsMs: Record<string, number> = {};
   const clock = stopwatch(timingsMs);
   const label = inputPath;
@@ -91,7 +121,7 @@ export async function processFile(
     let residual: number | null = null;
     if (options.mode !== "text") {
       const textMask = engines.textMask(display.rows, display.cols, findings.boxes, options.pad);
-      const keepsDepth = keepsFullDepth(options, source);
+      const keepsDepth = keepsFullDepth(options, pixelType(source.data));
       const blanked = await clock(
         "text",
         () => Promise.resolve(engines.blankText(display, findings.boxes, options)),
@@ -156,58 +186,9 @@ export async function processFile(
   }
 }
 
-/** Lossless containers keep >8-bit samples; lossy ones get the display conversion. */
-function keepsFullDepth(options: ProcessOptions, source: Volume): boolean {
-  if (source.data instanceof Uint8Array || source.data instanceof Float32Array) {
-    return options.format === "nifti";
-  }
-  return options.format === "png" || options.format === "dicom" || options.format === "nifti";
-}
-
 function applyRoi(volume: Volume, roi: RoiFinding): Volume {
   if (roi.mask) blankOutside(volume, roi.mask, blackLevel(volume));
   return roi.cropBox ? cropVolume(volume, roi.cropBox) : volume;
-}
-
-function fullMask(rows: number, cols: number): Mask {
-  return { rows, cols, data: new Uint8Array(rows * cols).fill(1) };
-}
-
-/**
- * The output folder name for an input: its file name without the extension (both parts of `.nii.gz`).
- *
- * @example
- * ```ts
- * outputStem("a/b/scan.nii.gz"); // "scan"
- * ```
- */
-export function outputStem(relativePath: string): string {
-  const file = basename(relativePath);
-  const lower = file.toLowerCase();
-  for (const double of [".nii.gz", ".tar.gz"]) {
-    if (lower.endsWith(double)) return file.slice(0, -double.length);
-  }
-  const extension = extname(file);
-  return extension && extension.length < file.length ? file.slice(0, -extension.length) : file;
-}
-
-async function folderBytes(dir: string): Promise<number> {
-  let total = 0;
-  for await (const entry of Deno.readDir(dir)) {
-    if (entry.isFile) total += (await Deno.stat(join(dir, entry.name))).size;
-  }
-  return total;
-}
-
-function stopwatch(timings: Record<string, number>) {
-  return async <T>(step: string, run: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await run();
-    } finally {
-      timings[step] = Math.round((timings[step] ?? 0) + performance.now() - start);
-    }
-  };
 }
 
 export type { Box, TextFindings, TrackedBox };

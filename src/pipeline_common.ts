@@ -1,0 +1,109 @@
+/**
+ * Pieces both the whole-file pipeline and the streaming one use: the mode step lists, where an
+ * input's outputs go, and the small bookkeeping helpers.
+ * @module
+ */
+import { basename, extname, join } from "node:path";
+import type { Mode, ProcessOptions } from "./options.ts";
+import type { Mask, PixelType } from "./volume.ts";
+
+/** The step list of each mode, in order; recorded in the manifest. */
+export const MODE_STEPS: Record<Mode, readonly string[]> = {
+  deid: ["read", "detect-text", "blank-text", "roi-smallest", "crop", "write"],
+  us: ["read", "detect-text", "blank-text", "roi-sector", "crop", "write"],
+  one: ["read", "detect-text", "blank-text", "roi-largest", "crop", "write"],
+  clean: ["read", "detect-text", "blank-text", "roi-clean", "crop", "write"],
+  text: ["read", "detect-text", "write-csv"],
+};
+
+/** Where one input goes. */
+export interface FileTarget {
+  /** Root output folder. */
+  outRoot: string;
+  /** Input path relative to the batch root, e.g. `a/b/name.dcm`; decides `OUT/a/b/name/`. */
+  relativePath: string;
+  /** Output base name; defaults to the input name without extension (a random one with --rename). */
+  outputName?: string;
+}
+
+/**
+ * The output folder name for an input: its file name without the extension (both parts of `.nii.gz`).
+ *
+ * @example
+ * ```ts
+ * outputStem("a/b/scan.nii.gz"); // "scan"
+ * ```
+ */
+export function outputStem(relativePath: string): string {
+  const file = basename(relativePath);
+  const lower = file.toLowerCase();
+  for (const double of [".nii.gz", ".tar.gz"]) {
+    if (lower.endsWith(double)) return file.slice(0, -double.length);
+  }
+  const extension = extname(file);
+  return extension && extension.length < file.length ? file.slice(0, -extension.length) : file;
+}
+
+/**
+ * Lossless containers keep >8-bit samples; lossy ones get the display conversion.
+ *
+ * @example
+ * ```ts
+ * keepsFullDepth(parseProcessOptions({ mode: "us", format: "png" }), "int16"); // true
+ * ```
+ */
+export function keepsFullDepth(options: ProcessOptions, type: PixelType): boolean {
+  if (type === "uint8" || type === "float32") return options.format === "nifti";
+  return options.format === "png" || options.format === "dicom" || options.format === "nifti";
+}
+
+/**
+ * A mask keeping every pixel (what `roi_mask.png` shows when no ROI was found).
+ *
+ * @example
+ * ```ts
+ * fullMask(2, 3).data; // Uint8Array [1, 1, 1, 1, 1, 1]
+ * ```
+ */
+export function fullMask(rows: number, cols: number): Mask {
+  return { rows, cols, data: new Uint8Array(rows * cols).fill(1) };
+}
+
+/**
+ * Total size of the files directly inside `dir` (the manifest's bytesOut).
+ *
+ * @example
+ * ```ts
+ * await folderBytes("/tmp/out/scan"); // 234567
+ * ```
+ */
+export async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile) total += (await Deno.stat(join(dir, entry.name))).size;
+  }
+  return total;
+}
+
+/**
+ * A timer that adds each step's wall time (ms, rounded) into `timings[step]`.
+ *
+ * @example
+ * ```ts
+ * const timingsMs: Record<string, number> = {};
+ * const clock = stopwatch(timingsMs);
+ * await clock("read", () => Deno.readFile("a.dcm"));
+ * ```
+ */
+export function stopwatch(
+  timings: Record<string, number>,
+): <T>(step: string, run: () => Promise<T>) => Promise<T> {
+  return async <T>(step: string, run: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      timings[step] = Math.round((timings[step] ?? 0) + performance.now() - start);
+    }
+  };
+}
