@@ -55,6 +55,9 @@ export async function createSession(
       interOpNumThreads: 1,
       executionMode: "sequential",
       graphOptimizationLevel: "all",
+      // The arena keeps the largest input's buffers for the session's life (150-230 MB on 800x600);
+      // without it long batches and streamed files stay far smaller for about 5% speed.
+      enableCpuMemArena: false,
     });
   } catch (error) {
     throw new ModelLoadError(`${name}: OCR model cannot be loaded (corrupt or incompatible ONNX file)`, {
