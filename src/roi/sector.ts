@@ -13,6 +13,7 @@ import { binaryClosing, binaryDilation, binaryOpening } from "./binary_morpholog
 import { backgroundThreshold } from "./background_threshold.ts";
 import { convexHullMask } from "./convex_hull.ts";
 import { fillHoles } from "./fill_holes.ts";
+import { clearFlatBands } from "./flat_bands.ts";
 import { componentMask, labelComponents } from "./label_components.ts";
 import { createMask, maskAnd, maskArea, maskBoundingBox } from "./plane.ts";
 import { fitLineRansac } from "./robust_line.ts";
@@ -109,7 +110,8 @@ export function sectorEvidence(
   const raw = createMask(rows, cols);
   const bright = stats.max.data;
   for (let i = 0; i < bright.length; i++) raw.data[i] = bright[i] > threshold ? 1 : 0;
-  const evidence = binaryClosing(raw, 2);
+  // A title bar joined to the scan area would cut the frame borders: drop it before closing.
+  const evidence = binaryClosing(clearFlatBands(raw, stats.max, threshold), 2);
   if (options.bound) clipToBox(evidence, options.bound);
 
   const size = Math.min(rows, cols);

@@ -1,0 +1,96 @@
+/**
+ * Flat banners across the frame (a grey or coloured title bar) that join the scan region's evidence.
+ * @module
+ */
+import type { Mask } from "../volume.ts";
+import type { Plane } from "./plane.ts";
+
+/**
+ * Remove from a content mask the pixels of rows (and columns) that run from one frame side to the
+ * other at one nearly constant level: a banner drawn over or beside the scan area. Speckle is never
+ * flat along a whole row, so scan pixels in such a row are kept; a scan region touching both sides is
+ * no fit anyway. Only levels clearly above `threshold` count, so a noisy dark background stays.
+ *
+ * @example
+ * ```ts
+ * const data = new Float32Array(20 * 20);
+ * data.fill(40, 0, 3 * 20); // a 3-row banner
+ * for (let y = 3; y < 15; y++) for (let x = 5; x < 15; x++) data[y * 20 + x] = 60 + ((x * y) % 90);
+ * const mask = { rows: 20, cols: 20, data: new Uint8Array(400) };
+ * for (let i = 0; i < 400; i++) mask.data[i] = data[i] > 0.5 ? 1 : 0;
+ * clearFlatBands(mask, { rows: 20, cols: 20, data }, 0.5).data[20]; // 0
+ * ```
+ */
+export function clearFlatBands(mask: Mask, plane: Plane, threshold: number): Mask {
+  const { rows, cols } = mask;
+  const cleared = { rows, cols, data: mask.data.slice() };
+  // Rows: stride 1 along a line, lines cols apart; columns: the transpose.
+  clearLines(mask, plane, threshold, cleared, rows, cols, cols, 1);
+  clearLines(mask, plane, threshold, cleared, cols, rows, 1, cols);
+  return cleared;
+}
+
+/** Share of a line's content pixels that must sit at the banner level. */
+const FLAT_SHARE = 0.85;
+/** Share of the whole line a banner covers (what its blanked text leaves). */
+const FLAT_SPAN = 0.6;
+/** Grey levels (or this share of the level) a banner pixel may differ by (lossy ringing). */
+const FLAT_TOLERANCE = 6;
+const FLAT_RELATIVE = 0.08;
+
+function clearLines(
+  mask: Mask,
+  plane: Plane,
+  threshold: number,
+  cleared: Mask,
+  lineCount: number,
+  length: number,
+  lineStep: number,
+  step: number,
+): void {
+  const slack = Math.max(2, Math.round(0.02 * length));
+  const values: number[] = [];
+  const banners: number[] = [];
+  for (let line = 0; line < lineCount; line++) {
+    const start = line * lineStep;
+    let first = -1, last = -1;
+    values.length = 0;
+    for (let k = 0; k < length; k++) {
+      const index = start + k * step;
+      if (!mask.data[index]) continue;
+      if (first < 0) first = k;
+      last = k;
+      values.push(plane.data[index]);
+    }
+    if (first < 0 || first > slack || last < length - 1 - slack || values.length < 0.5 * length) continue;
+    values.sort((a, b) => a - b);
+    const level = values[values.length >> 1];
+    const tolerance = Math.max(FLAT_TOLERANCE, FLAT_RELATIVE * level);
+    if (level <= threshold + tolerance) continue;
+    let flat = 0;
+    for (const value of values) if (Math.abs(value - level) <= tolerance) flat++;
+    if (flat < FLAT_SHARE * values.length || flat < FLAT_SPAN * length) continue;
+    for (let k = 0; k < length; k++) {
+      const index = start + k * step;
+      if (Math.abs(plane.data[index] - level) <= tolerance) cleared.data[index] = 0;
+    }
+    banners.push(line);
+  }
+  // Lossy coding rings for a few lines beside a banner's edge: drop those dim pixels too (dim scan
+  // pixels there are only specks the closing restores).
+  const isBanner = new Uint8Array(lineCount);
+  for (const line of banners) isBanner[line] = 1;
+  for (const banner of banners) {
+    for (let line = banner - RINGING; line <= banner + RINGING; line++) {
+      if (line < 0 || line >= lineCount || isBanner[line]) continue;
+      const start = line * lineStep;
+      for (let k = 0; k < length; k++) {
+        const index = start + k * step;
+        if (plane.data[index] <= threshold + FLAT_TOLERANCE) cleared.data[index] = 0;
+      }
+    }
+  }
+}
+
+/** Lines (one JPEG block) beside a banner where its ringing is dropped. */
+const RINGING = 8;

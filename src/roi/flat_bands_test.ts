@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { clearFlatBands } from "./flat_bands.ts";
+
+function scene(banner: boolean) {
+  const rows = 60;
+  const cols = 80;
+  const data = new Float32Array(rows * cols);
+  if (banner) data.fill(40, 0, 6 * cols); // a flat grey title bar, full width
+  // Speckle-like scan area touching the bar.
+  for (let y = 6; y < 50; y++) {
+    for (let x = 20; x < 60; x++) data[y * cols + x] = 20 + ((x * 7 + y * 13) % 150);
+  }
+  const mask = { rows, cols, data: new Uint8Array(rows * cols) };
+  for (let i = 0; i < data.length; i++) mask.data[i] = data[i] > 0.5 ? 1 : 0;
+  return { mask, plane: { rows, cols, data } };
+}
+
+Deno.test("clearFlatBands removes a full-width flat banner and keeps the speckled scan area", () => {
+  const { mask, plane } = scene(true);
+  const cleared = clearFlatBands(mask, plane, 0.5);
+  for (let y = 0; y < 6; y++) {
+    for (let x = 0; x < 80; x++) assert.equal(cleared.data[y * 80 + x], 0, `banner ${x},${y}`);
+  }
+  let kept = 0;
+  for (let y = 6; y < 50; y++) for (let x = 20; x < 60; x++) kept += cleared.data[y * 80 + x];
+  assert.ok(kept / (44 * 40) > 0.95, `scan area kept: ${kept}`);
+  assert.equal(cleared.data[30 * 80 + 40], 1);
+});
+
+Deno.test("clearFlatBands leaves a mask without banners unchanged", () => {
+  const { mask, plane } = scene(false);
+  assert.deepEqual(clearFlatBands(mask, plane, 0.5).data, mask.data);
+});
