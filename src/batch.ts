@@ -30,6 +30,10 @@ export interface BatchOptions {
   mapping?: string;
   /** Called after each file, e.g. by tests. */
   onFile?: (outcome: FileOutcome) => void;
+  /** Aborted: start no new file, finish the ones in flight (first Ctrl-C). */
+  stop?: AbortSignal;
+  /** Aborted: drop the files in flight and remove their partial outputs (second Ctrl-C). */
+  abandon?: AbortSignal;
 }
 
 /** summary.json. */
@@ -46,6 +50,10 @@ export interface BatchSummary {
   residualText: number;
   /** Files where no ROI was found and the full frame was kept. */
   roiNone: number;
+  /** True when a stop or abandon signal cut the run short. */
+  cancelled: boolean;
+  /** Files left for the next run (never started or abandoned); a rerun picks them up. */
+  notDone: number;
   seconds: number;
 }
 
@@ -84,6 +92,8 @@ export async function runBatch(
     ratio: null,
     residualText: 0,
     roiNone: 0,
+    cancelled: false,
+    notDone: 0,
     seconds: 0,
   };
   const mapping: string[] = [];
@@ -109,8 +119,9 @@ export async function runBatch(
   // Workers × ONNX threads ≤ cores: one busy file gets both cores, two files get one each.
   const cores = navigator.hardwareConcurrency ?? 1;
   const pool = await createFilePool(workers, Math.max(1, Math.floor(cores / workers)));
+  let notDone: FileJob[] = [];
   try {
-    await pool.run(jobs, async (job, outcome) => {
+    notDone = await pool.run(jobs, async (job, outcome) => {
       if (outcome.ok) {
         await appendLine(outRoot, PROCESSED_LOG, job.key);
         countManifest(summary, outcome.manifest);
@@ -121,11 +132,15 @@ export async function runBatch(
       if (batchOptions.json) console.log(JSON.stringify(jsonLine(job, outcome)));
       batchOptions.onFile?.(outcome);
       progress?.tick();
-    });
+    }, { stop: batchOptions.stop, abandon: batchOptions.abandon });
   } finally {
     await pool.close();
     progress?.done();
   }
+  summary.notDone = notDone.length;
+  summary.cancelled = Boolean(batchOptions.stop?.aborted || batchOptions.abandon?.aborted);
+  // Abandoned files leave only staging folders behind; remove them now rather than at the next start.
+  if (batchOptions.abandon?.aborted) await sweepTemporaries(outRoot);
 
   if (options.rename && batchOptions.mapping && mapping.length) {
     const existing = await Deno.readTextFile(batchOptions.mapping).catch(() => "original,renamed\n");

@@ -1,6 +1,6 @@
 /**
  * Command-line interface: `logik <mode> <input> <output> [options]`.
- * Exit codes: 0 all files ok, 1 some files skipped, 2 usage error.
+ * Exit codes: 0 all files ok, 1 some files skipped, 2 usage error, 130 cancelled by SIGINT/SIGTERM.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -163,12 +163,15 @@ export async function runCli(args: string[]): Promise<number> {
     }
   }
 
+  const cancel = listenForCancel();
   try {
     const summary = await runBatch(input, output, options, {
       jobs,
       json: values.json,
       progress: !values.json,
       mapping: values.mapping,
+      stop: cancel.stop,
+      abandon: cancel.abandon,
     });
     const ratio = summary.ratio === null ? "n/a" : `${(summary.ratio * 100).toFixed(1)}%`;
     console.error(
@@ -177,8 +180,10 @@ export async function runCli(args: string[]): Promise<number> {
           formatBytes(summary.bytesOut)
         } out (${ratio}); ${summary.seconds} s` +
         (summary.residualText ? `; ${summary.residualText} file(s) with residual text (see manifests)` : "") +
-        (summary.skipped ? `; reasons in ${output}/skipped_files.log` : ""),
+        (summary.skipped ? `; reasons in ${output}/skipped_files.log` : "") +
+        (summary.cancelled ? `; cancelled, ${summary.notDone} file(s) left for the next run` : ""),
     );
+    if (summary.cancelled) return 130;
     return summary.skipped > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
@@ -188,7 +193,41 @@ export async function runCli(args: string[]): Promise<number> {
     }
     if (error instanceof Error && error.name === "ReadError") return usage(error.message);
     throw error;
+  } finally {
+    cancel.dispose();
   }
+}
+
+/**
+ * SIGINT/SIGTERM once: finish the files in flight and start no more. Twice: abandon them too.
+ * Either way the batch writes its summary, and no partial output survives.
+ */
+function listenForCancel(): { stop: AbortSignal; abandon: AbortSignal; dispose: () => void } {
+  const stop = new AbortController();
+  const abandon = new AbortController();
+  const onSignal = () => {
+    if (!stop.signal.aborted) {
+      console.error("\nlogik: stopping: finishing the files in flight (signal again to abandon them)");
+      stop.abort();
+    } else if (!abandon.signal.aborted) {
+      console.error("\nlogik: abandoning the files in flight and removing their partial outputs");
+      abandon.abort();
+    }
+  };
+  // Windows has no SIGTERM listener; SIGINT (Ctrl-C) is enough there.
+  const signals = (["SIGINT", "SIGTERM"] as const).filter((signal) => {
+    try {
+      Deno.addSignalListener(signal, onSignal);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return {
+    stop: stop.signal,
+    abandon: abandon.signal,
+    dispose: () => signals.forEach((signal) => Deno.removeSignalListener(signal, onSignal)),
+  };
 }
 
 function numberOption(text: string | undefined): number | undefined {

@@ -25,9 +25,23 @@ export type FileOutcome =
   | { ok: true; manifest: Manifest }
   | { ok: false; kind: string; message: string };
 
+/**
+ * How a run is cut short: after `stop` no new job starts; after `abandon` the jobs in flight are
+ * dropped (their staging folders are left for the caller to sweep) and reported as not done.
+ */
+export interface PoolSignals {
+  stop?: AbortSignal;
+  abandon?: AbortSignal;
+}
+
 /** A pool that runs jobs and reports each outcome in completion order. */
 export interface FilePool {
-  run(jobs: FileJob[], onDone: (job: FileJob, outcome: FileOutcome) => Promise<void>): Promise<void>;
+  /** Resolves with the jobs that did not complete (never started, or abandoned). */
+  run(
+    jobs: FileJob[],
+    onDone: (job: FileJob, outcome: FileOutcome) => Promise<void>,
+    signals?: PoolSignals,
+  ): Promise<FileJob[]>;
   close(): Promise<void>;
 }
 
@@ -66,7 +80,7 @@ function describe(error: unknown): string {
  * @example
  * ```ts
  * const pool = await createFilePool(2);
- * await pool.run(jobs, async (job, outcome) => console.log(job.path, outcome.ok));
+ * const notDone = await pool.run(jobs, async (job, outcome) => console.log(job.path, outcome.ok));
  * await pool.close();
  * ```
  */
@@ -83,18 +97,32 @@ export class StartupError extends Error {
   }
 }
 
+/** Resolves when `signal` aborts (never, without one). */
+function aborted(signal: AbortSignal | undefined): Promise<"abandoned"> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) resolve("abandoned");
+    signal?.addEventListener("abort", () => resolve("abandoned"), { once: true });
+  });
+}
+
 function inThreadPool(threads: number): FilePool {
   let engines: Awaited<ReturnType<typeof createEngines>> | null = null;
   return {
-    async run(jobs, onDone) {
-      for (const job of jobs) {
+    async run(jobs, onDone, signals = {}) {
+      const abandoned = aborted(signals.abandon);
+      for (const [index, job] of jobs.entries()) {
+        if (signals.stop?.aborted || signals.abandon?.aborted) return jobs.slice(index);
         try {
           engines ??= await createEngines({ threads });
         } catch (error) {
           throw new StartupError((error as Error).message);
         }
-        await onDone(job, await runJob(job, engines));
+        // The file keeps running in this thread until its next await; the caller exits soon after.
+        const outcome = await Promise.race([runJob(job, engines), abandoned]);
+        if (outcome === "abandoned") return jobs.slice(index);
+        await onDone(job, outcome);
       }
+      return [];
     },
     async close() {
       await engines?.close();
@@ -110,12 +138,14 @@ function workerPool(size: number, threads: number): FilePool {
   };
   const workers: Worker[] = Array.from({ length: size }, spawn);
   return {
-    async run(jobs, onDone) {
+    async run(jobs, onDone, signals = {}) {
       let next = 0;
+      const notDone: FileJob[] = [];
+      const abandoned = aborted(signals.abandon);
       const drive = async (slot: number) => {
-        while (next < jobs.length) {
+        while (next < jobs.length && !signals.stop?.aborted && !signals.abandon?.aborted) {
           const job = jobs[next++];
-          const outcome = await new Promise<FileOutcome>((resolve, reject) => {
+          const finished = new Promise<FileOutcome>((resolve, reject) => {
             const worker = workers[slot];
             worker.onmessage = (event: MessageEvent<FileOutcome | { startupError: string }>) => {
               if ("startupError" in event.data) reject(new StartupError(event.data.startupError));
@@ -130,10 +160,17 @@ function workerPool(size: number, threads: number): FilePool {
             };
             worker.postMessage(job);
           });
+          const outcome = await Promise.race([finished, abandoned]);
+          if (outcome === "abandoned") {
+            workers[slot].terminate();
+            notDone.push(job);
+            return;
+          }
           await onDone(job, outcome);
         }
       };
       await Promise.all(workers.map((_, slot) => drive(slot)));
+      return [...notDone, ...jobs.slice(next)];
     },
     close() {
       for (const worker of workers) worker.terminate();

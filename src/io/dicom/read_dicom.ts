@@ -10,7 +10,13 @@ import { createVolume, type PixelType, type Volume, type VolumeMeta } from "../.
 import { codecFor, NATIVE_TRANSFER_SYNTAXES, type PixelCodec } from "./codec_registry.ts";
 import type { DecodedFrame } from "./codecs/decoded_frame.ts";
 import { toInterleavedRgb } from "./color.ts";
-import { errorText, EXPLICIT_VR_BIG_ENDIAN, looksLikeDicom, type ParsedDicom, parseDicomBytes } from "./dataset.ts";
+import {
+  errorText,
+  EXPLICIT_VR_BIG_ENDIAN,
+  looksLikeDicom,
+  type ParsedDicom,
+  parseDicomBytes,
+} from "./dataset.ts";
 import { encapsulatedFrames } from "./encapsulated_frames.ts";
 import { describePixels, displayAttributes, type PixelDescription } from "./image_info.ts";
 import { applyPalette, type Palette, readPalette } from "./palette.ts";
