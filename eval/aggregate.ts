@@ -30,6 +30,10 @@ export interface Summary {
     recall: number | null;
     phiRecall: number | null;
     meanOverMasked: number | null;
+    /** Over-masking on the cases with no truth text inside the sector (the definition). */
+    meanOverMaskedClean: number | null;
+    /** How many cases that figure averages. */
+    cleanCases: number;
     casesWithResidual: number;
     residualBoxes: number;
   } | null;
@@ -110,6 +114,8 @@ export function summarise(results: CaseResult[], cli: CliRun | null): Summary {
       recall: ratio(sum(textCases.map((t) => t.removed)), sum(textCases.map((t) => t.boxes))),
       phiRecall: ratio(sum(textCases.map((t) => t.phiRemoved)), sum(textCases.map((t) => t.phiBoxes))),
       meanOverMasked: mean(textCases.map((t) => t.overMaskedFraction)),
+      meanOverMaskedClean: mean(textCases.filter((t) => !t.textInRoi).map((t) => t.overMaskedFraction)),
+      cleanCases: textCases.filter((t) => !t.textInRoi).length,
       casesWithResidual: withOurs.filter((r) => (r.ours!.residual ?? 0) > 0).length,
       residualBoxes: sum(withOurs.map((r) => r.ours!.residual ?? 0)),
     }

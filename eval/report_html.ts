@@ -209,7 +209,9 @@ ${table1.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>
 <p><small>A text box counts as removed when ≥ 99% of its truth-box pixels are blanked by text_mask.png or lie outside the kept region (roi_mask.png).
 Over-masking: ${
     text?.meanOverMasked == null ? "—" : pct(text.meanOverMasked, 3)
-  } of the expert region, on average, was blanked as text away from any true text box (3 px margin).
+  } of the expert region, on average, was blanked as text away from any true text box (3 px margin); ${
+    text?.meanOverMaskedClean == null ? "—" : pct(text.meanOverMaskedClean, 3)
+  } on the ${text?.cleanCases ?? 0} cases with no text inside the sector.
 PSNR inside the kept region (lossy outputs, text boxes excluded): mean ${fmt(summary.psnr.mean, 1)} dB, min ${
     fmt(summary.psnr.min, 1)
   } dB over ${summary.psnr.cases} files.

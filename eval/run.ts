@@ -174,6 +174,7 @@ function printSummary(summary: Summary): void {
       `${f(t.recall)} (${t.removed}/${t.boxes}) / ${f(t.phiRecall)} (${t.phiRemoved}/${t.phiBoxes})`,
     );
     line("Over-masking (mean fraction)", f(t.meanOverMasked, 5));
+    line(`Over-masking, clean sector (n=${t.cleanCases})`, f(t.meanOverMaskedClean, 5));
     line("Residual (leak check)", `${t.residualBoxes} boxes in ${t.casesWithResidual} files`);
   }
   for (const [key, c] of Object.entries(summary.compression)) {

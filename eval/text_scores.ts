@@ -29,6 +29,8 @@ export interface TextScores {
   overMaskedPixels: number;
   /** overMaskedPixels / truth region area. */
   overMaskedFraction: number;
+  /** Some truth text lies inside the truth region (in-sector labels): such cases are kept out of the clean-sector over-masking figure. */
+  textInRoi: boolean;
 }
 
 /** Coverage a box needs to count as removed. */
@@ -77,6 +79,14 @@ export function textScores(
       missed.push(index);
     }
   });
+  const textInRoi = items.some(({ bbox: [bx, by, bw, bh] }) => {
+    for (let y = Math.max(0, by); y < Math.min(rows, by + bh); y++) {
+      for (let x = Math.max(0, bx); x < Math.min(cols, bx + bw); x++) {
+        if (truthRoi.data[y * cols + x]) return true;
+      }
+    }
+    return false;
+  });
   let over = 0, roiArea = 0;
   for (let i = 0; i < truthRoi.data.length; i++) {
     if (!truthRoi.data[i]) continue;
@@ -91,5 +101,6 @@ export function textScores(
     missed,
     overMaskedPixels: over,
     overMaskedFraction: roiArea ? over / roiArea : 0,
+    textInRoi,
   };
 }

@@ -36,3 +36,8 @@ Deno.test("textScores: blanking clean sector away from any box is over-masking; 
   assert.equal(scores.overMaskedPixels, 50);
   assert.ok(Math.abs(scores.overMaskedFraction - 50 / (60 * 30)) < 1e-12);
 });
+
+Deno.test("textScores: a case is flagged textInRoi only when a truth box touches the sector", () => {
+  assert.equal(textScores(items, mask(() => false), sector, sector).textInRoi, true);
+  assert.equal(textScores(items.slice(0, 1), mask(() => false), sector, sector).textInRoi, false);
+});
