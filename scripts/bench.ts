@@ -254,6 +254,8 @@ async function largeInput(
       input: path,
       mode: "us",
       jobs: 1,
+      // The bounded-memory figure is for hosts that ask for it; the default keeps the faster detector.
+      lowMemory: true,
     });
     await Deno.remove(path);
     return { file: written, ...result };

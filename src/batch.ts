@@ -30,6 +30,8 @@ export interface BatchOptions {
   mapping?: string;
   /** Called after each file, e.g. by tests. */
   onFile?: (outcome: FileOutcome) => void;
+  /** Slower OCR detection for less memory per worker (`--low-memory`). */
+  lowMemory?: boolean;
   /** Aborted: start no new file, finish the ones in flight (first Ctrl-C). */
   stop?: AbortSignal;
   /** Aborted: drop the files in flight and remove their partial outputs (second Ctrl-C). */
@@ -118,7 +120,10 @@ export async function runBatch(
   const workers = Math.max(1, Math.min(batchOptions.jobs, jobs.length || 1));
   // Workers × ONNX threads ≤ cores: one busy file gets both cores, two files get one each.
   const cores = navigator.hardwareConcurrency ?? 1;
-  const pool = await createFilePool(workers, Math.max(1, Math.floor(cores / workers)));
+  const pool = await createFilePool(workers, {
+    threads: Math.max(1, Math.floor(cores / workers)),
+    lowMemory: batchOptions.lowMemory,
+  });
   let notDone: FileJob[] = [];
   try {
     notDone = await pool.run(jobs, async (job, outcome) => {

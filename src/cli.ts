@@ -44,6 +44,7 @@ Options:
   --retain-dates      keep dates, shifted per patient by the site key
   --jobs N            parallel workers (default: number of cores)
   --max-bytes N       refuse inputs whose pixels exceed N bytes (default 4294967296)
+  --low-memory        about 140 MB less per worker, text detection 20-25% slower
   --json              one JSON line per file on stdout
   -h, --help          this help
   -V, --version       print the version
@@ -97,6 +98,7 @@ export async function runCli(args: string[]): Promise<number> {
         "retain-dates": { type: "boolean" },
         jobs: { type: "string" },
         "max-bytes": { type: "string" },
+        "low-memory": { type: "boolean" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
@@ -170,6 +172,7 @@ export async function runCli(args: string[]): Promise<number> {
       json: values.json,
       progress: !values.json,
       mapping: values.mapping,
+      lowMemory: values["low-memory"],
       stop: cancel.stop,
       abandon: cancel.abandon,
     });

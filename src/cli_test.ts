@@ -79,3 +79,23 @@ Deno.test("exit 1 when a file is skipped, JSON lines per file, and --rename hide
     for (const dir of [input, out, secure]) await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--low-memory finds and masks the same text as the default detector", async () => {
+  const out = await Deno.makeTempDir({ prefix: "logik_lowmem_" });
+  try {
+    const input = join(PUBLIC, "dicom/US1_UNCR.dcm");
+    const boxesOf = async (dir: string, ...flags: string[]) => {
+      const { code, stderr } = await logik("us", input, join(out, dir), "--jobs", "1", ...flags);
+      assert.equal(code, 0, stderr);
+      const manifest = JSON.parse(await Deno.readTextFile(join(out, dir, "US1_UNCR", "manifest.json")));
+      return manifest.text.boxes.map((box: { x: number; y: number; width: number; height: number }) =>
+        [box.x, box.y, box.width, box.height].join(",")
+      ).sort();
+    };
+    const fast = await boxesOf("default");
+    assert.ok(fast.length > 0, "US1_UNCR carries burned-in text");
+    assert.deepEqual(await boxesOf("low", "--low-memory"), fast);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -14,6 +14,8 @@ import { detectVolumeText, verifyNoText } from "./text/volume_text.ts";
 export interface EngineOptions {
   /** ONNX intra-op threads per session (workers × threads should not exceed cores). */
   threads?: number;
+  /** Smaller OCR memory for slower detection (`--low-memory`). */
+  lowMemory?: boolean;
 }
 
 /**
@@ -27,7 +29,10 @@ export interface EngineOptions {
  */
 export async function createEngines(engineOptions: EngineOptions = {}): Promise<Engines> {
   // Loaded eagerly: a missing or corrupt model is a start-up error, not a skip for every file.
-  const textEngine: TextEngine = await createTextEngine({ threads: engineOptions.threads ?? 1 });
+  const textEngine: TextEngine = await createTextEngine({
+    threads: engineOptions.threads ?? 1,
+    lowMemory: engineOptions.lowMemory,
+  });
   const ocr = () => Promise.resolve(textEngine);
   const rulesCache = new Map<string, SiteRules>();
   return {

@@ -3,7 +3,7 @@
  * With one job the work runs in this thread, which is also what a compiled single binary prefers.
  * @module
  */
-import { createEngines } from "./create_engines.ts";
+import { createEngines, type EngineOptions } from "./create_engines.ts";
 import { errorKind } from "./errors.ts";
 import type { Manifest } from "./manifest.ts";
 import type { ProcessOptions } from "./options.ts";
@@ -79,14 +79,14 @@ function describe(error: unknown): string {
  *
  * @example
  * ```ts
- * const pool = await createFilePool(2);
+ * const pool = await createFilePool(2, { threads: 1 });
  * const notDone = await pool.run(jobs, async (job, outcome) => console.log(job.path, outcome.ok));
  * await pool.close();
  * ```
  */
-export function createFilePool(size: number, threads = 1): Promise<FilePool> {
-  if (size <= 1) return Promise.resolve(inThreadPool(threads));
-  return Promise.resolve(workerPool(size, threads));
+export function createFilePool(size: number, engineOptions: EngineOptions = {}): Promise<FilePool> {
+  if (size <= 1) return Promise.resolve(inThreadPool(engineOptions));
+  return Promise.resolve(workerPool(size, engineOptions));
 }
 
 /** A worker could not start (e.g. the OCR models are missing): the whole run stops with this. */
@@ -105,7 +105,7 @@ function aborted(signal: AbortSignal | undefined): Promise<"abandoned"> {
   });
 }
 
-function inThreadPool(threads: number): FilePool {
+function inThreadPool(engineOptions: EngineOptions): FilePool {
   let engines: Awaited<ReturnType<typeof createEngines>> | null = null;
   return {
     async run(jobs, onDone, signals = {}) {
@@ -113,7 +113,7 @@ function inThreadPool(threads: number): FilePool {
       for (const [index, job] of jobs.entries()) {
         if (signals.stop?.aborted || signals.abandon?.aborted) return jobs.slice(index);
         try {
-          engines ??= await createEngines({ threads });
+          engines ??= await createEngines(engineOptions);
         } catch (error) {
           throw new StartupError((error as Error).message);
         }
@@ -130,10 +130,10 @@ function inThreadPool(threads: number): FilePool {
   };
 }
 
-function workerPool(size: number, threads: number): FilePool {
+function workerPool(size: number, engineOptions: EngineOptions): FilePool {
   const spawn = () => {
     const worker = new Worker(new URL("./file_worker.ts", import.meta.url), { type: "module" });
-    worker.postMessage({ init: { threads } });
+    worker.postMessage({ init: engineOptions });
     return worker;
   };
   const workers: Worker[] = Array.from({ length: size }, spawn);

@@ -34,7 +34,12 @@ export interface EndToEnd {
  * const result = await benchEndToEnd("/tmp/echos", "us", 2);
  * ```
  */
-export async function benchEndToEnd(input: string, mode: Mode, jobs: number): Promise<EndToEnd> {
+export async function benchEndToEnd(
+  input: string,
+  mode: Mode,
+  jobs: number,
+  lowMemory = false,
+): Promise<EndToEnd> {
   const outRoot = await Deno.makeTempDir({ prefix: "logik-bench-e2e-" });
   const stepMs: Record<string, number> = {};
   const errors: string[] = [];
@@ -43,6 +48,7 @@ export async function benchEndToEnd(input: string, mode: Mode, jobs: number): Pr
     const started = performance.now();
     const summary = await runBatch(input, outRoot, parseProcessOptions({ mode }), {
       jobs,
+      lowMemory,
       onFile(outcome) {
         if (!outcome.ok) {
           errors.push(`${outcome.kind}: ${outcome.message}`);

@@ -34,6 +34,12 @@ export interface DetectOptions extends DbOptions {
 export interface SessionOptions {
   /** Intra-op threads per session (default 1, so workers × threads stays within the cores). */
   threads?: number;
+  /**
+   * Keep ONNX Runtime's memory arena. Detection runs 20-25% faster with it (no fresh page faults for
+   * its large activations on every frame) but holds the largest input's buffers for the session's
+   * life: about 140 MB more at 800x600. Default off.
+   */
+  memoryArena?: boolean;
 }
 
 /**
@@ -55,9 +61,7 @@ export async function createSession(
       interOpNumThreads: 1,
       executionMode: "sequential",
       graphOptimizationLevel: "all",
-      // The arena keeps the largest input's buffers for the session's life (150-230 MB on 800x600);
-      // without it long batches and streamed files stay far smaller for about 5% speed.
-      enableCpuMemArena: false,
+      enableCpuMemArena: options.memoryArena ?? false,
     });
   } catch (error) {
     throw new ModelLoadError(`${name}: OCR model cannot be loaded (corrupt or incompatible ONNX file)`, {

