@@ -40,6 +40,8 @@ export interface SessionOptions {
    * life: about 140 MB more at 800x600. Default off.
    */
   memoryArena?: boolean;
+  /** Pre-plan each run's buffers (default on). Off saves about 40 MB on recognition for 5-7% of its speed. */
+  memoryPattern?: boolean;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function createSession(
       executionMode: "sequential",
       graphOptimizationLevel: "all",
       enableCpuMemArena: options.memoryArena ?? false,
+      enableMemPattern: options.memoryPattern ?? true,
     });
   } catch (error) {
     throw new ModelLoadError(`${name}: OCR model cannot be loaded (corrupt or incompatible ONNX file)`, {

