@@ -22,8 +22,8 @@ import {
   stopwatch,
 } from "./pipeline_common.ts";
 import { processFileStreaming } from "./pipeline_stream.ts";
-import { blackLevel, blankOutside, cropVolume } from "./volume_ops.ts";
-import { type Box, pixelType, type Volume } from "./volume.ts";
+import { blackLevel, keepRegion } from "./volume_ops.ts";
+import { type Box, pixelType } from "./volume.ts";
 
 export { type FileTarget, MODE_STEPS, outputStem };
 
@@ -128,7 +128,11 @@ export async function processFile(
       );
       const working = keepsDepth ? engines.blankText(source, findings.boxes, options) : blanked;
       roi = await clock("roi", () => engines.findRoi(blanked, options));
-      const processed = await clock("roi", () => Promise.resolve(applyRoi(working, roi)));
+      // `working` is this file's own masked copy, so the region is kept in place.
+      const processed = await clock(
+        "roi",
+        () => Promise.resolve(keepRegion(working, roi.mask, roi.cropBox, blackLevel(working))),
+      );
       written = await clock("write", () =>
         writeVolumeOutputs(processed, {
           dir: staging.path,
@@ -184,11 +188,6 @@ export async function processFile(
     await staging.discard();
     throw error;
   }
-}
-
-function applyRoi(volume: Volume, roi: RoiFinding): Volume {
-  if (roi.mask) blankOutside(volume, roi.mask, blackLevel(volume));
-  return roi.cropBox ? cropVolume(volume, roi.cropBox) : volume;
 }
 
 export type { Box, TextFindings, TrackedBox };

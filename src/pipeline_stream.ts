@@ -29,7 +29,7 @@ import {
 } from "./pipeline_common.ts";
 import { selectFrames } from "./text/frame_selection.ts";
 import { createVolume, frameLength, type PixelArray, pixelType, type Volume } from "./volume.ts";
-import { blackLevel, blankOutside, cropVolume } from "./volume_ops.ts";
+import { blackLevel, keepRegion } from "./volume_ops.ts";
 
 /** Frames decoded, blanked and encoded together in pass 2. */
 export const STREAM_CHUNK_FRAMES = 8;
@@ -405,7 +405,7 @@ async function writeFrameStream(
       );
       const processed = await clock(
         "roi",
-        () => Promise.resolve(applyRoi(blanked, decided.roi, decided.fill)),
+        () => Promise.resolve(keepRegion(blanked, decided.roi.mask, decided.roi.cropBox, decided.fill)),
       );
       const samples = unsignedSamples(processed.data);
       bitDepth = processed.data instanceof Uint8Array ? 8 : 16;
@@ -438,11 +438,6 @@ async function writeFrameStream(
       ...(valueOffset ? { valueOffset } : {}),
     },
   };
-}
-
-function applyRoi(volume: Volume, roi: RoiFinding, fill: number): Volume {
-  if (roi.mask) blankOutside(volume, roi.mask, fill);
-  return roi.cropBox ? cropVolume(volume, roi.cropBox) : volume;
 }
 
 /** PNG has no signed samples: signed 16-bit values are stored as value + 32768 (as the whole-file writer does). */

@@ -20,17 +20,33 @@ export function blankOutside(volume: Volume, mask: Mask, fill = 0): Volume {
       `mask ${mask.cols}x${mask.rows} does not match volume ${volume.cols}x${volume.rows}`,
     );
   }
-  const pixels = volume.rows * volume.cols;
-  const channels = volume.channels;
+  // The mask is the same on every frame: find its outside runs once, then fill them frame by frame.
+  const runs = outsideRuns(mask);
+  const frameSamples = volume.rows * volume.cols * volume.channels;
   for (let frame = 0; frame < volume.frames; frame++) {
-    const base = frame * pixels * channels;
-    for (let pixel = 0; pixel < pixels; pixel++) {
-      if (mask.data[pixel]) continue;
-      const offset = base + pixel * channels;
-      for (let channel = 0; channel < channels; channel++) volume.data[offset + channel] = fill;
+    const base = frame * frameSamples;
+    for (let i = 0; i < runs.length; i += 2) {
+      volume.data.fill(fill, base + runs[i] * volume.channels, base + runs[i + 1] * volume.channels);
     }
   }
   return volume;
+}
+
+/** [start, end) pixel index pairs of the mask's 0 runs, row-major. */
+function outsideRuns(mask: Mask): Uint32Array {
+  const runs: number[] = [];
+  const pixels = mask.rows * mask.cols;
+  let pixel = 0;
+  while (pixel < pixels) {
+    if (mask.data[pixel]) {
+      pixel++;
+      continue;
+    }
+    const start = pixel;
+    while (pixel < pixels && !mask.data[pixel]) pixel++;
+    runs.push(start, pixel);
+  }
+  return Uint32Array.from(runs);
 }
 
 /**
@@ -43,12 +59,7 @@ export function blankOutside(volume: Volume, mask: Mask, fill = 0): Volume {
  * ```
  */
 export function cropVolume(volume: Volume, box: Box): Volume {
-  if (
-    box.x < 0 || box.y < 0 || box.width < 1 || box.height < 1 || box.x + box.width > volume.cols ||
-    box.y + box.height > volume.rows
-  ) {
-    throw new RangeError(`crop box ${JSON.stringify(box)} is outside ${volume.cols}x${volume.rows}`);
-  }
+  assertInside(volume, box);
   const out = createVolume({
     frames: volume.frames,
     rows: box.height,
@@ -69,6 +80,65 @@ export function cropVolume(volume: Volume, box: Box): Volume {
     }
   }
   return out;
+}
+
+/**
+ * Keep only the region of interest: crop to `box` (in place, reusing the volume's buffer) and set every
+ * sample outside `mask` to `fill`. Cropping first means only the kept pixels are visited.
+ * The input volume must not be used afterwards.
+ *
+ * @example
+ * ```ts
+ * const volume = createVolume({ frames: 1, rows: 2, cols: 3, channels: 1, type: "uint8", meta: { format: "image" } });
+ * volume.data.set([1, 2, 3, 4, 5, 6]);
+ * const mask = { rows: 2, cols: 3, data: new Uint8Array([0, 1, 1, 0, 0, 1]) };
+ * keepRegion(volume, mask, { x: 1, y: 0, width: 2, height: 2 }, 0).data; // [2, 3, 0, 6]
+ * ```
+ */
+export function keepRegion(volume: Volume, mask: Mask | null, box: Box | null, fill: number): Volume {
+  if (!box) return mask ? blankOutside(volume, mask, fill) : volume;
+  const cropped = cropInPlace(volume, box);
+  return mask ? blankOutside(cropped, cropMask(mask, box), fill) : cropped;
+}
+
+/** Crop by moving each kept row forward in the same buffer; a row never lands after where it came from. */
+function cropInPlace(volume: Volume, box: Box): Volume {
+  assertInside(volume, box);
+  const channels = volume.channels;
+  const sourceRow = volume.cols * channels;
+  const targetRow = box.width * channels;
+  for (let frame = 0; frame < volume.frames; frame++) {
+    const sourceFrame = frame * volume.rows * sourceRow;
+    const targetFrame = frame * box.height * targetRow;
+    for (let row = 0; row < box.height; row++) {
+      const start = sourceFrame + (box.y + row) * sourceRow + box.x * channels;
+      volume.data.copyWithin(targetFrame + row * targetRow, start, start + targetRow);
+    }
+  }
+  return {
+    ...volume,
+    rows: box.height,
+    cols: box.width,
+    data: volume.data.subarray(0, volume.frames * box.height * targetRow) as Volume["data"],
+  };
+}
+
+function cropMask(mask: Mask, box: Box): Mask {
+  const data = new Uint8Array(box.width * box.height);
+  for (let row = 0; row < box.height; row++) {
+    const start = (box.y + row) * mask.cols + box.x;
+    data.set(mask.data.subarray(start, start + box.width), row * box.width);
+  }
+  return { rows: box.height, cols: box.width, data };
+}
+
+function assertInside(volume: Volume, box: Box): void {
+  if (
+    box.x < 0 || box.y < 0 || box.width < 1 || box.height < 1 || box.x + box.width > volume.cols ||
+    box.y + box.height > volume.rows
+  ) {
+    throw new RangeError(`crop box ${JSON.stringify(box)} is outside ${volume.cols}x${volume.rows}`);
+  }
 }
 
 /**
