@@ -1,7 +1,7 @@
 /**
  * Text on a whole Volume: detect in full detail on a summary of the loop and its overlay views,
- * scan every chosen frame quickly for text that changes, join boxes over time, and read each box
- * whenever its pixels change.
+ * look again, magnified, where small labels may hide in speckle, scan every chosen frame quickly for
+ * text that changes, join boxes over time, and read each box whenever its pixels change.
  * @module
  */
 import { toDisplay8 } from "../display.ts";
@@ -12,6 +12,7 @@ import type { Reading } from "./ctc_decode.ts";
 import { type FrameBox, joinLines, trackBoxes, type TrackedBox } from "./track_boxes.ts";
 import { maskText } from "./text_mask.ts";
 import { changingRegions, chromaView, temporalMinimum } from "./text_views.ts";
+import { strokeCandidates } from "./stroke_candidates.ts";
 
 /** One recognised string: where and on which frame it was read. */
 export interface TextRead {
@@ -64,6 +65,13 @@ export interface VolumeTextOptions {
   boxMargin?: number;
   /** Reads below this confidence, or empty, are left out of `reads` (their boxes are still masked). Default 0. */
   minConfidence?: number;
+  /**
+   * Look again, magnified 6×, wherever the summary holds short bright vertical strokes on a textured
+   * background (see `strokeCandidates`): 8-14 px labels such as "LV" drawn on speckle are often
+   * invisible to the DB net at its usual scale. What this finds must read as text. Default: on, except
+   * for NIfTI and CT/MR/PET/NM DICOM, whose vessels and edges make such strokes but hardly ever labels.
+   */
+  speckleLabels?: boolean;
 }
 
 /** Line-shaped changing areas above this share of the frame are searched as whole frames instead. */
@@ -129,6 +137,15 @@ function holds(outer: Box, inner: Box): boolean {
     inner.x + inner.width <= outer.x + outer.width + slack &&
     inner.y + inner.height <= outer.y + outer.height + slack;
 }
+
+/** Magnification, context (px) and most areas per volume of the look for labels on speckle. */
+const LABEL_SCALE = 6;
+const LABEL_CONTEXT = 32;
+const MAX_LABEL_AREAS = 6;
+/** Confidence a single character needs there: a bright speck, magnified, reads as a fairly sure "1". */
+const LONE_CHARACTER = 0.9;
+/** Modalities whose images are not speckle: the label look is skipped (cost, not safety). */
+const NOT_SPECKLE = new Set(["CT", "MR", "PT", "NM"]);
 
 /** Boxes taller than this (or than TALL_FRACTION of the frame) must be confirmed by the recogniser. */
 const TALL_BOX = 24;
@@ -294,7 +311,8 @@ export async function detectVolumeText(
  * summary: the frame itself, or for a loop its temporal minimum, where static overlays stand on
  * darkened speckle; coloured text is looked for on the chroma of that summary. Every scanned frame
  * of a loop then gets a quick pass to catch text that changes or comes and goes. Boxes that only a
- * quick pass or the chroma view found must read as text: those passes take anatomy for glyphs more often.
+ * quick pass, the chroma view or the magnified look at stroke areas found must read as text: those
+ * passes take anatomy for glyphs more often.
  */
 async function findTextBoxes(
   engine: TextEngine,
@@ -348,6 +366,12 @@ async function findTextBoxes(
         for (const frame of framesScanned) seen.push({ ...box, frame });
       }
     }
+    if (options.speckleLabels ?? mayBeSpeckle(volume8)) {
+      for (const box of await labelsOnSpeckle(engine, read, summary, known)) {
+        known.push(box);
+        for (const frame of framesScanned) seen.push({ ...box, frame });
+      }
+    }
   }
   if (!loop) return seen;
   // Each frame is then searched where the loop changes outside the anatomy (the summary holds the
@@ -381,6 +405,48 @@ async function findTextBoxes(
     }
   }
   return seen;
+}
+
+/** False for volumes that are not speckle (NIfTI, CT, MR, PET, NM), where the label look is not worth its time. */
+function mayBeSpeckle(volume: Volume): boolean {
+  return volume.meta.format !== "nifti" && !NOT_SPECKLE.has(volume.meta.modality?.toUpperCase() ?? "");
+}
+
+/**
+ * Small labels on speckle that the usual pass missed: each stroke area of `frame` not already inside
+ * `known` text is cut out with some context and detected magnified (the strongest areas first, at most
+ * MAX_LABEL_AREAS). Boxes of line height are kept when they read as two or more letters or digits, or
+ * as one very confidently: magnified speckle now and then reads as one fairly sure character.
+ */
+async function labelsOnSpeckle(
+  engine: TextEngine,
+  read: BoxReader,
+  frame: Frame8,
+  known: Box[],
+): Promise<Box[]> {
+  const found: Box[] = [];
+  // Areas mostly on known text are its own strokes: no second look.
+  const areas = strokeCandidates(frame).filter((area) =>
+    !overlapsAny(area, known) && !known.some((box) => holds(box, area))
+  );
+  for (const area of areas.slice(0, MAX_LABEL_AREAS)) {
+    const x0 = Math.max(0, area.x - LABEL_CONTEXT);
+    const y0 = Math.max(0, area.y - LABEL_CONTEXT);
+    const x1 = Math.min(frame.cols, area.x + area.width + LABEL_CONTEXT);
+    const y1 = Math.min(frame.rows, area.y + area.height + LABEL_CONTEXT);
+    const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    for (const box of await engine.detector.detectRegion(frame, region, LABEL_SCALE)) {
+      if (box.height > TALL_BOX || [...known, ...found].some((other) => holds(other, box))) continue;
+      const { text, confidence } = await read(frame, box);
+      const characters = text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+      if (
+        characters >= 2 ? confidence >= CONFIRM_CONFIDENCE : characters === 1 && confidence >= LONE_CHARACTER
+      ) {
+        found.push(box);
+      }
+    }
+  }
+  return found;
 }
 
 /** Pixels whose mean change from the last read stays below this are not read again. */
