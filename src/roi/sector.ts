@@ -383,7 +383,7 @@ export function fitSectorToRegion(
   const refined = (side: "near" | "far", points: [number, number][] | null, outward: -1 | 1) => {
     if (!points) return noNear;
     // The first rows of a real scan are often dim: the near side keeps its (outermost) evidence
-    // unless a bright banner joined it and only the image can place it.
+    // unless a bright banner or lossy ringing joined it and only the image can place it.
     if (intensity && side === "far") {
       const start = fitBoundary(points, apex, side, true);
       const boundary = refineBoundary(start, outward, apex, left, right, region, intensity);
@@ -393,7 +393,8 @@ export function fitSectorToRegion(
     if (intensity && side === "near") {
       const start = fitBoundary(points, apex, side, true);
       const crossing = boundaryCrossing(start, outward, apex, left, right, region, intensity);
-      if (!movedBoundary(start, outward, crossing)) {
+      const moved = movedBoundary(start, outward, crossing);
+      if (!moved || !crossing) {
         // Something bright beyond the near side (a grey banner) joined the evidence: start again
         // from where the side edges begin, as an arc about the apex or as a line, whichever the image
         // confirms closer to those corners.
@@ -408,6 +409,13 @@ export function fitSectorToRegion(
           change ?? null,
         );
         if (fromCorners) return fromCorners;
+        quality *= 0.5;
+      } else if (crossing.offset < 0 && ringingBand(start, crossing, apex, left, right, region, intensity)) {
+        // The evidence reaches past a clear image edge only through near-black pixels: lossy ringing.
+        return moved;
+      } else if (-crossing.offset > MAX_EDGE_SHIFT) {
+        // A clear image edge well inside the evidence across something brighter than ringing (a dim
+        // attachment or near field): a higher evidence threshold may tell which.
         quality *= 0.5;
       }
     }
@@ -467,6 +475,8 @@ export function fitSectorToRegion(
 const EDGE_LEVEL = 0.25;
 /** The evidence must reach this far (px) beyond where the side edges begin to be taken for a banner. */
 const NEAR_GAP = 10;
+/** Share of the edge contrast that 90% of a band of lossy ringing stays below. */
+const RINGING_LEVEL = 0.1;
 /** Median temporal range (grey levels) up to which a band counts as static. */
 const STATIC_CHANGE = 2;
 /** Per-pixel intensity (e.g. the temporal mean) by flat pixel index. */
@@ -683,7 +693,10 @@ function boundaryCrossing(
   });
 }
 
-/** Samples (outward distance, intensity) within `window` px of a boundary, `clear` px off the side edges. */
+/**
+ * Samples (outward distance, intensity) within `window` px of a boundary, `clear` px off the side edges
+ * (and only at region pixels with `onlyRegion`).
+ */
 function sampleAcross(
   boundary: SectorBoundary,
   outward: -1 | 1,
@@ -694,12 +707,14 @@ function sampleAcross(
   right: EdgeLine,
   region: Mask,
   intensity: Intensity,
+  onlyRegion = false,
 ): { distances: number[]; values: number[] } {
   const { rows, cols } = region;
   const distances: number[] = [], values: number[] = [];
   const take = (x: number, y: number, distance: number) => {
     if (y < 0 || y >= rows || Math.abs(distance) > window) return;
     if (x < left.slope * y + left.intercept + clear || x > right.slope * y + right.intercept - clear) return;
+    if (onlyRegion && !region.data[y * cols + x]) return;
     distances.push(distance);
     values.push(intensity(y * cols + x));
   };
@@ -739,6 +754,40 @@ function bandLevel(
   const inside: number[] = [];
   for (let k = 0; k < distances.length; k++) if (distances[k] <= 0) inside.push(values[k]);
   return inside.length ? median(inside) : NaN;
+}
+
+/**
+ * Whether the evidence between a near boundary and its image edge `crossing` (inwards) holds only
+ * near-black pixels: lossy ringing around the bright scan area, not a dim near field, whose echoes
+ * stand well above the background.
+ */
+function ringingBand(
+  boundary: SectorBoundary,
+  crossing: EdgeCrossing,
+  apex: { x: number; y: number } | null,
+  left: EdgeLine,
+  right: EdgeLine,
+  region: Mask,
+  intensity: Intensity,
+): boolean {
+  // Stop a pixel short of the crossing: its foot belongs to the step.
+  const depth = -crossing.offset - 1;
+  if (depth <= 0) return true;
+  const { distances, values } = sampleAcross(
+    boundary,
+    -1,
+    depth,
+    2,
+    apex,
+    left,
+    right,
+    region,
+    intensity,
+    true,
+  );
+  const band = values.filter((_, k) => distances[k] <= 0);
+  if (band.length === 0) return true;
+  return percentile(band, 0.9) <= crossing.outside + RINGING_LEVEL * (crossing.inside - crossing.outside);
 }
 
 /** `boundary` moved to its image crossing when that is a clear step within reach, else null. */
