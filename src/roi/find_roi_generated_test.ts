@@ -28,6 +28,33 @@ interface GeneratedCase {
 
 const cases: GeneratedCase[] = [
   {
+    index: 117,
+    seed: 3492240682,
+    boxes:
+      "1,2,73,20 174,61,26,20 220,150,82,20 1,156,92,18 246,167,60,18 20,168,67,20 225,179,83,18 230,193,83,18 2,196,99,20",
+    why: "a grey banner cut short by blanked text no longer joins a single-frame sector at the frame border",
+    before: 0.4707,
+    minDice: 0.99,
+  },
+  {
+    index: 93,
+    seed: 1935183521,
+    boxes:
+      "0,0,60,18 6,133,44,18 253,137,51,18 229,148,85,20 7,153,94,18 38,171,66,19 219,172,100,18 11,184,68,18 222,186,96,19 15,222,22,18",
+    why: "banner pieces beside blanked text do not flatten a loop's near arc into a line",
+    before: 0.9656,
+    minDice: 0.99,
+  },
+  {
+    index: 105,
+    seed: 395236944,
+    boxes:
+      "162,0,95,18 1,2,66,20 263,34,57,23 93,48,42,19 48,88,31,24 4,133,41,18 245,146,51,18 0,151,78,23 1,174,102,20 220,178,58,18 91,199,102,20",
+    why: "banner pieces between blanked text do not pull a lossy loop's near arc outwards",
+    before: 0.9566,
+    minDice: 0.99,
+  },
+  {
     index: 190,
     seed: 1356922020,
     boxes: "40,0,93,19 149,0,103,18 248,35,56,20 188,73,31,20 253,166,66,18 150,174,28,19 263,186,57,19",

@@ -27,7 +27,47 @@ export function clearFlatBands(mask: Mask, plane: Plane, threshold: number): Mas
   // Rows: stride 1 along a line, lines cols apart; columns: the transpose.
   clearLines(mask, plane, threshold, cleared, rows, cols, cols, 1);
   clearLines(mask, plane, threshold, cleared, cols, rows, 1, cols);
+  // Text blanked out of a banner leaves pieces that no longer span the frame: each still hangs
+  // from the frame side at one level, which the scan area (never cut by a side when fitted) does not.
+  clearBorderRuns(mask, plane, threshold, cleared, cols, rows, 1, cols);
+  clearBorderRuns(mask, plane, threshold, cleared, rows, cols, cols, 1);
   return cleared;
+}
+
+/** Shortest run (px) from a frame side taken for a banner piece: speckle is never flat this long. */
+const MIN_BORDER_RUN = 4;
+
+/**
+ * For each line across the frame (`lineCount` lines `lineStep` apart, `length` samples `step` apart),
+ * clear the run of flat content starting at either end, and the dim ringing just past it.
+ */
+function clearBorderRuns(
+  mask: Mask,
+  plane: Plane,
+  threshold: number,
+  cleared: Mask,
+  lineCount: number,
+  length: number,
+  lineStep: number,
+  step: number,
+): void {
+  for (let line = 0; line < lineCount; line++) {
+    for (const [first, direction] of [[0, 1], [length - 1, -1]]) {
+      const start = line * lineStep + first * step;
+      if (!mask.data[start]) continue;
+      const level = plane.data[start];
+      const tolerance = Math.max(FLAT_TOLERANCE, FLAT_RELATIVE * level);
+      if (level <= threshold + tolerance) continue;
+      let run = 0;
+      while (run < length && Math.abs(plane.data[start + direction * run * step] - level) <= tolerance) run++;
+      if (run < MIN_BORDER_RUN || run === length) continue;
+      for (let k = 0; k < run; k++) cleared.data[start + direction * k * step] = 0;
+      for (let k = run; k < Math.min(length, run + RINGING); k++) {
+        const index = start + direction * k * step;
+        if (plane.data[index] <= threshold + FLAT_TOLERANCE) cleared.data[index] = 0;
+      }
+    }
+  }
 }
 
 /** Share of a line's content pixels that must sit at the banner level. */

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { clearFlatBands } from "./flat_bands.ts";
 
-function scene(banner: boolean) {
+function scene(banner: boolean, blankedFrom = 0) {
   const rows = 60;
   const cols = 80;
   const data = new Float32Array(rows * cols);
   if (banner) data.fill(40, 0, 6 * cols); // a flat grey title bar, full width
+  // Text blanked out of the bar's left end: what is left no longer spans the frame.
+  for (let y = 0; y < 6; y++) data.fill(0, y * cols, y * cols + blankedFrom);
   // Speckle-like scan area touching the bar.
   for (let y = 6; y < 50; y++) {
     for (let x = 20; x < 60; x++) data[y * cols + x] = 20 + ((x * 7 + y * 13) % 150);
@@ -30,4 +32,26 @@ Deno.test("clearFlatBands removes a full-width flat banner and keeps the speckle
 Deno.test("clearFlatBands leaves a mask without banners unchanged", () => {
   const { mask, plane } = scene(false);
   assert.deepEqual(clearFlatBands(mask, plane, 0.5).data, mask.data);
+});
+
+Deno.test("clearFlatBands removes a banner whose left end was blanked with its text", () => {
+  const { mask, plane } = scene(true, 30);
+  const cleared = clearFlatBands(mask, plane, 0.5);
+  for (let y = 0; y < 6; y++) {
+    for (let x = 30; x < 80; x++) assert.equal(cleared.data[y * 80 + x], 0, `banner ${x},${y}`);
+  }
+  let kept = 0;
+  for (let y = 6; y < 50; y++) for (let x = 20; x < 60; x++) kept += cleared.data[y * 80 + x];
+  assert.ok(kept / (44 * 40) > 0.95, `scan area kept: ${kept}`);
+});
+
+Deno.test("clearFlatBands keeps speckle that reaches a frame side", () => {
+  const rows = 40, cols = 40;
+  const data = new Float32Array(rows * cols);
+  for (let y = 0; y < 30; y++) {
+    for (let x = 0; x < 25; x++) data[y * cols + x] = 20 + ((x * 7 + y * 13) % 150);
+  }
+  const mask = { rows, cols, data: new Uint8Array(rows * cols) };
+  for (let i = 0; i < data.length; i++) mask.data[i] = data[i] > 0.5 ? 1 : 0;
+  assert.deepEqual(clearFlatBands(mask, { rows, cols, data }, 0.5).data, mask.data);
 });
