@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Manifest } from "../manifest.ts";
 import type { ProcessOptions } from "../options.ts";
 import { UnsupportedFormatError } from "../errors.ts";
-import { type Box, frameView, type Volume } from "../volume.ts";
+import type { Box, Volume } from "../volume.ts";
 import { deidentifyDicom } from "./dicom_write.ts";
 import { encodeFrame } from "./image.ts";
 import { readNiftiHeader } from "./nifti.ts";
