@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CorruptFileError, TooLargeError } from "../errors.ts";
 import type { Volume } from "../volume.ts";
-import { findFfmpeg, selectFfmpeg } from "./ffmpeg.ts";
+import { type FfmpegBackend, findFfmpeg, selectFfmpeg } from "./ffmpeg.ts";
 import { createFfmpegWasm } from "./ffmpeg_wasm.ts";
 import { looksLikeVideo, readVideo, writeMp4 } from "./video.ts";
 
@@ -16,6 +16,11 @@ function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
   return sum / a.length;
 }
+
+// Decoding tests name their backend instead of setting LOGIK_FFMPEG: the environment is shared with
+// test modules running in parallel, which would silently switch decoder mid-test.
+const WASM: FfmpegBackend = { kind: "wasm" };
+const binary = (): FfmpegBackend => ({ kind: "binary", path: findFfmpeg() });
 
 /** Run with LOGIK_FFMPEG set (undefined = unset), restoring the previous value afterwards. */
 async function withBackend<T>(choice: string | undefined, run: () => Promise<T> | T): Promise<T> {
@@ -116,8 +121,8 @@ const binaryVolumes = new Map<string, Volume>();
 
 for (const [label, path] of [["mp4 (H.264)", MP4], ["avi (MJPEG)", AVI]]) {
   Deno.test(`readVideo with LOGIK_FFMPEG=wasm: the ${label} sample matches the binary decode`, async () => {
-    const viaWasm = await withBackend("wasm", () => readVideo(path, { path: label }));
-    const viaBinary = await withBackend("binary", () => readVideo(path, { path: label }));
+    const viaWasm = await readVideo(path, { path: label, ffmpeg: WASM });
+    const viaBinary = await readVideo(path, { path: label, ffmpeg: binary() });
     binaryVolumes.set(path, viaBinary);
     assert.deepEqual(
       [viaWasm.frames, viaWasm.rows, viaWasm.cols, viaWasm.channels, viaWasm.meta.frameRate],
@@ -134,15 +139,15 @@ for (const [label, path] of [["mp4 (H.264)", MP4], ["avi (MJPEG)", AVI]]) {
 
 Deno.test("writeMp4 with LOGIK_FFMPEG=wasm: an H.264 MP4 the binary reads back closely, no temp file", async () => {
   const source = binaryVolumes.get(MP4) ??
-    await withBackend("binary", () => readVideo(MP4, { path: "a.mp4" }));
+    await readVideo(MP4, { path: "a.mp4", ffmpeg: binary() });
   await withTempDir(async (dir) => {
     const out = join(dir, "clip.mp4");
-    await withBackend("wasm", () => writeMp4(source, out, { crf: 18 }));
+    await writeMp4(source, out, { crf: 18, ffmpeg: WASM });
     assert.deepEqual(Array.from(Deno.readDirSync(dir), (entry) => entry.name), ["clip.mp4"]);
     const bytes = Deno.readFileSync(out);
     assert.ok(looksLikeVideo(bytes));
     assert.ok(!new TextDecoder("latin1").decode(bytes).includes("Lavf"), "muxer version string left in");
-    const again = await withBackend("binary", () => readVideo(out, { path: "clip.mp4" }));
+    const again = await readVideo(out, { path: "clip.mp4", ffmpeg: binary() });
     assert.deepEqual([again.frames, again.rows, again.cols, again.meta.frameRate], [30, 240, 320, 30]);
     assert.ok(again.meta.notes?.includes("codec h264"));
     const difference = meanAbsDiff(again.data, source.data);
@@ -156,26 +161,29 @@ Deno.test("readVideo with LOGIK_FFMPEG=wasm: damaged, oversized and huge inputs 
     Deno.writeFileSync(cutMp4, Deno.readFileSync(MP4).subarray(0, 30000));
     const garbage = join(dir, "garbage.mp4");
     Deno.writeFileSync(garbage, Uint8Array.from({ length: 500 }, (_, i) => (i * 37) % 256));
-    await withBackend("wasm", async () => {
+    {
       for (const path of [cutMp4, garbage]) {
         await assert.rejects(
-          () => readVideo(path, { path: "shown/name.mp4" }),
+          () => readVideo(path, { path: "shown/name.mp4", ffmpeg: WASM }),
           (error: unknown) =>
             error instanceof CorruptFileError && error.message.startsWith("shown/name.mp4: ") &&
             !error.message.includes(dir) && !error.message.includes("/input"),
         );
       }
-      const partial = await readVideo(cutMp4, { path: "cut.mp4", tolerateErrors: true });
+      const partial = await readVideo(cutMp4, { path: "cut.mp4", tolerateErrors: true, ffmpeg: WASM });
       assert.ok(partial.frames > 0 && partial.frames < 30);
-      await assert.rejects(() => readVideo(MP4, { path: "a.mp4", maxBytes: 1_000_000 }), TooLargeError);
+      await assert.rejects(
+        () => readVideo(MP4, { path: "a.mp4", maxBytes: 1_000_000, ffmpeg: WASM }),
+        TooLargeError,
+      );
       // A sparse file past the in-memory input limit is refused from its size, before reading.
       const huge = join(dir, "huge.mp4");
       Deno.writeFileSync(huge, new Uint8Array(0));
       Deno.truncateSync(huge, 2 * 1024 ** 3 + 1);
       await assert.rejects(
-        () => readVideo(huge, { path: "huge.mp4" }),
+        () => readVideo(huge, { path: "huge.mp4", ffmpeg: WASM }),
         (error: unknown) => error instanceof TooLargeError && /ffmpeg\.wasm input limit/.test(error.message),
       );
-    });
+    }
   });
 });

@@ -7,7 +7,7 @@
 import { basename, dirname, extname, join } from "node:path";
 import { CorruptFileError, ReadError, TooLargeError, UnsupportedFormatError } from "../errors.ts";
 import type { Volume } from "../volume.ts";
-import { cleanFfmpegLine, selectFfmpeg } from "./ffmpeg.ts";
+import { cleanFfmpegLine, type FfmpegBackend, selectFfmpeg } from "./ffmpeg.ts";
 import { createFfmpegWasm, type FfmpegWasm } from "./ffmpeg_wasm.ts";
 
 /** Default refusal threshold for the decoded frames: 4 GiB. */
@@ -54,6 +54,8 @@ export interface VideoProbe {
 export interface VideoReadOptions {
   /** Path used in error messages. */
   path: string;
+  /** Which ffmpeg to use; default {@link selectFfmpeg} (LOGIK_FFMPEG, else the binary when it runs). */
+  ffmpeg?: FfmpegBackend;
   /** Refuse videos whose decoded RGB frames exceed this many bytes (default 4 GiB). */
   maxBytes?: number;
   /** Accept a video even when ffmpeg reports decoding errors (default false: CorruptFileError). */
@@ -157,7 +159,7 @@ export async function readVideo(path: string, options: VideoReadOptions): Promis
     if (error instanceof ReadError) throw error;
     throw new ReadError(`${displayPath}: cannot read (${(error as Error).name})`);
   }
-  const backend = selectFfmpeg();
+  const backend = options.ffmpeg ?? selectFfmpeg();
   if (backend.kind === "wasm") return await readVideoWasm(path, fileSize, maxBytes, options);
   const ffmpeg = backend.path;
   const found = await probe(ffmpeg, path, displayPath);
@@ -333,6 +335,8 @@ async function readVideoWasm(
 
 /** Options for {@link writeMp4}. */
 export interface Mp4WriteOptions {
+  /** Which ffmpeg to use; default {@link selectFfmpeg}. */
+  ffmpeg?: FfmpegBackend;
   /** H.264 constant rate factor, 0 (lossless) to 51; default {@link DEFAULT_CRF}. */
   crf?: number;
   /** Frames per second; default meta.frameRate, else 1000 / meta.frameTimeMs, else 30. */
@@ -369,7 +373,7 @@ export async function writeMp4(
   if (!(crf >= 0 && crf <= 51)) throw new RangeError("writeMp4: crf must be between 0 and 51");
   const frameRate = frameRateOf(volume8, options.frameRate);
   const tempPath = join(dirname(outPath), `.${basename(outPath)}.${crypto.randomUUID()}.tmp`);
-  const backend = selectFfmpeg();
+  const backend = options.ffmpeg ?? selectFfmpeg();
   if (backend.kind === "wasm") return await writeMp4Wasm(volume8, outPath, tempPath, frameRate, crf);
   const child = new Deno.Command(backend.path, {
     args: mp4EncodeArgs(volume8, frameRate, crf, "pipe:0", tempPath),
