@@ -50,11 +50,23 @@ export function streamThresholdBytes(): number {
   return Number.isFinite(value) && value >= 0 ? value : STREAM_THRESHOLD_BYTES;
 }
 
-/** Frame stacks stream; containers built from the whole volume (DICOM, MP4, NIfTI) do not. */
-async function streams(inputPath: string, options: ProcessOptions): Promise<boolean> {
+/**
+ * Whether an input goes through the streaming pipeline: frame stacks above `threshold` bytes stream;
+ * containers built from the whole volume (DICOM, MP4, NIfTI) never do.
+ *
+ * @example
+ * ```ts
+ * await shouldStream("big.dcm", parseProcessOptions({ mode: "us" })); // true above 256 MiB
+ * ```
+ */
+export async function shouldStream(
+  inputPath: string,
+  options: ProcessOptions,
+  threshold = streamThresholdBytes(),
+): Promise<boolean> {
   if (options.format !== "jpeg" && options.format !== "png" && options.format !== "webp") return false;
   try {
-    return (await Deno.stat(inputPath)).size > streamThresholdBytes();
+    return (await Deno.stat(inputPath)).size > threshold;
   } catch {
     // The whole-file reader reports the missing or unreadable file with its usual reason.
     return false;
@@ -77,7 +89,7 @@ export async function processFile(
   target: FileTarget,
   engines: Engines,
 ): Promise<Manifest> {
-  if (await streams(inputPath, options)) {
+  if (await shouldStream(inputPath, options)) {
     return await processFileStreaming(inputPath, options, target, engines);
   }
   const timingsMs: Record<string, number> = {};

@@ -4,7 +4,7 @@ import { createEngines } from "./create_engines.ts";
 import type { Engines } from "./engines.ts";
 import type { Manifest } from "./manifest.ts";
 import { parseProcessOptions, type ProcessOptionsInput } from "./options.ts";
-import { outputStem, processFile } from "./pipeline.ts";
+import { outputStem, processFile, shouldStream, streamThresholdBytes } from "./pipeline.ts";
 import { planSample, processFileStreaming, TEXT_WINDOW_BYTES } from "./pipeline_stream.ts";
 import { writeLargeDicom } from "../scripts/make_large_dicom.ts";
 
@@ -93,7 +93,21 @@ Deno.test("streaming: text frames come from selectFrames on the whole loop, ROI 
   assert.equal(all.textFrames.length, 1000);
 });
 
-Deno.test("processFile streams frame stacks above LOGIK_STREAM_THRESHOLD, and the text step sees only the sample", async () => {
+Deno.test("frame stacks above the threshold stream, DICOM output never does; LOGIK_STREAM_THRESHOLD sets it", async () => {
+  const path = join(PUBLIC, "dicom/examples_ybr_color.dcm");
+  assert.equal(await shouldStream(path, parseProcessOptions({ mode: "us" }), 0), true);
+  assert.equal(await shouldStream(path, parseProcessOptions({ mode: "us" }), 1e9), false);
+  assert.equal(await shouldStream(path, parseProcessOptions({ mode: "us", format: "dicom" }), 0), false);
+  // Set and restored with no await in between: the environment is shared with modules running in parallel.
+  const previous = Deno.env.get("LOGIK_STREAM_THRESHOLD");
+  Deno.env.set("LOGIK_STREAM_THRESHOLD", "1234");
+  const configured = streamThresholdBytes();
+  if (previous === undefined) Deno.env.delete("LOGIK_STREAM_THRESHOLD");
+  else Deno.env.set("LOGIK_STREAM_THRESHOLD", previous);
+  assert.equal(configured, 1234);
+});
+
+Deno.test("the streaming pipeline shows the text step only the sample and still verifies", async () => {
   const seen: number[] = [];
   const spy: Engines = {
     ...engines,
@@ -102,37 +116,19 @@ Deno.test("processFile streams frame stacks above LOGIK_STREAM_THRESHOLD, and th
       return engines.detectText(volume8, options);
     },
   };
-  const previous = Deno.env.get("LOGIK_STREAM_THRESHOLD");
-  Deno.env.set("LOGIK_STREAM_THRESHOLD", "0");
-  try {
-    const streamed = await run(
-      processFile,
-      "dicom/examples_ybr_color.dcm",
-      { mode: "us", verify: true },
-      spy,
-    );
-    // A 30-frame loop at 33 ms: first, middle and last frames are enough to be within 0.5 s of every frame.
-    assert.deepEqual(streamed.manifest.text.framesScanned, [0, 14, 29]);
-    assert.deepEqual(seen, [3]);
-    assert.equal(streamed.manifest.outputs.filter((file) => file.endsWith(".jpeg")).length, 30);
-    assert.equal(typeof streamed.manifest.text.residual, "number");
-    assert.ok(streamed.manifest.steps.includes("verify"));
-    await Deno.remove(streamed.outRoot, { recursive: true });
-
-    // DICOM output is built from the whole volume: no streaming even above the threshold.
-    seen.length = 0;
-    const whole = await run(
-      processFile,
-      "dicom/examples_ybr_color.dcm",
-      { mode: "us", format: "dicom" },
-      spy,
-    );
-    assert.deepEqual(seen, [30]);
-    await Deno.remove(whole.outRoot, { recursive: true });
-  } finally {
-    if (previous === undefined) Deno.env.delete("LOGIK_STREAM_THRESHOLD");
-    else Deno.env.set("LOGIK_STREAM_THRESHOLD", previous);
-  }
+  const streamed = await run(
+    processFileStreaming,
+    "dicom/examples_ybr_color.dcm",
+    { mode: "us", verify: true },
+    spy,
+  );
+  // A 30-frame loop at 33 ms: first, middle and last frames are enough to be within 0.5 s of every frame.
+  assert.deepEqual(streamed.manifest.text.framesScanned, [0, 14, 29]);
+  assert.deepEqual(seen, [3]);
+  assert.equal(streamed.manifest.outputs.filter((file) => file.endsWith(".jpeg")).length, 30);
+  assert.equal(typeof streamed.manifest.text.residual, "number");
+  assert.ok(streamed.manifest.steps.includes("verify"));
+  await Deno.remove(streamed.outRoot, { recursive: true });
 });
 
 /** Peak resident memory (VmHWM, bytes) of a running process, polled until it exits. */
