@@ -22,7 +22,7 @@ import {
   stopwatch,
 } from "./pipeline_common.ts";
 import { processFileStreaming } from "./pipeline_stream.ts";
-import { blackLevel, keepRegion } from "./volume_ops.ts";
+import { blackLevel, keepRegion, prepareRegion } from "./volume_ops.ts";
 import { type Box, pixelType } from "./volume.ts";
 
 export { type FileTarget, MODE_STEPS, outputStem };
@@ -143,7 +143,7 @@ export async function processFile(
       // `working` is this file's own masked copy, so the region is kept in place.
       const processed = await clock(
         "roi",
-        () => Promise.resolve(keepRegion(working, roi.mask, roi.cropBox, blackLevel(working))),
+        () => Promise.resolve(keepRegion(working, prepareRegion(roi.mask, roi.cropBox), blackLevel(working))),
       );
       written = await clock("write", () =>
         writeVolumeOutputs(processed, {

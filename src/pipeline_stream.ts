@@ -29,7 +29,7 @@ import {
 } from "./pipeline_common.ts";
 import { selectFrames } from "./text/frame_selection.ts";
 import { createVolume, frameLength, type PixelArray, pixelType, type Volume } from "./volume.ts";
-import { blackLevel, keepRegion } from "./volume_ops.ts";
+import { blackLevel, keepRegion, prepareRegion } from "./volume_ops.ts";
 
 /** Frames decoded, blanked and encoded together in pass 2. */
 export const STREAM_CHUNK_FRAMES = 8;
@@ -392,6 +392,7 @@ async function writeFrameStream(
   let bitDepth = 8;
   let valueOffset = 0;
   let sinceCollection = 0;
+  const region = prepareRegion(decided.roi.mask, decided.roi.cropBox);
   for (let start = 0; start < source.frames; start += STREAM_CHUNK_FRAMES) {
     const end = Math.min(source.frames, start + STREAM_CHUNK_FRAMES);
     const chunk = await clock("read", () => source.readFrames(start, end));
@@ -405,7 +406,7 @@ async function writeFrameStream(
       );
       const processed = await clock(
         "roi",
-        () => Promise.resolve(keepRegion(blanked, decided.roi.mask, decided.roi.cropBox, decided.fill)),
+        () => Promise.resolve(keepRegion(blanked, region, decided.fill)),
       );
       const samples = unsignedSamples(processed.data);
       bitDepth = processed.data instanceof Uint8Array ? 8 : 16;

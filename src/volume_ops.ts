@@ -20,8 +20,15 @@ export function blankOutside(volume: Volume, mask: Mask, fill = 0): Volume {
       `mask ${mask.cols}x${mask.rows} does not match volume ${volume.cols}x${volume.rows}`,
     );
   }
-  // The mask is the same on every frame: find its outside runs once, then fill them frame by frame.
-  const runs = outsideRuns(mask);
+  fillRuns(volume, outsideRuns(mask), fill);
+  return volume;
+}
+
+/** The dimensions the row walks need (a Volume, or a mask seen as one frame of one channel). */
+type Shape = Pick<Volume, "frames" | "rows" | "cols" | "channels">;
+
+/** Set the samples of every [start, end) pixel run to `fill`, on every frame (a mask is the same on all). */
+function fillRuns(volume: Volume, runs: Uint32Array, fill: number): void {
   const frameSamples = volume.rows * volume.cols * volume.channels;
   for (let frame = 0; frame < volume.frames; frame++) {
     const base = frame * frameSamples;
@@ -29,7 +36,6 @@ export function blankOutside(volume: Volume, mask: Mask, fill = 0): Volume {
       volume.data.fill(fill, base + runs[i] * volume.channels, base + runs[i + 1] * volume.channels);
     }
   }
-  return volume;
 }
 
 /** [start, end) pixel index pairs of the mask's 0 runs, row-major. */
@@ -68,6 +74,19 @@ export function cropVolume(volume: Volume, box: Box): Volume {
     type: pixelType(volume.data),
     meta: { ...volume.meta },
   });
+  forEachKeptRow(volume, box, (target, start, end) => out.data.set(volume.data.subarray(start, end), target));
+  return out;
+}
+
+/**
+ * Call `copy(target, start, end)` for each row of `box` on each frame, in order: `start`/`end` are the
+ * row's samples in `volume`, `target` where it goes in a frames × box volume (never after `start`).
+ */
+function forEachKeptRow(
+  volume: Shape,
+  box: Box,
+  copy: (target: number, start: number, end: number) => void,
+): void {
   const channels = volume.channels;
   const sourceRow = volume.cols * channels;
   const targetRow = box.width * channels;
@@ -76,15 +95,33 @@ export function cropVolume(volume: Volume, box: Box): Volume {
     const targetFrame = frame * box.height * targetRow;
     for (let row = 0; row < box.height; row++) {
       const start = sourceFrame + (box.y + row) * sourceRow + box.x * channels;
-      out.data.set(volume.data.subarray(start, start + targetRow), targetFrame + row * targetRow);
+      copy(targetFrame + row * targetRow, start, start + targetRow);
     }
   }
-  return out;
+}
+
+/** A region of interest ready to apply to many frames: its crop box and the outside runs of its mask, cropped. */
+export interface PreparedRegion {
+  box: Box | null;
+  outsideRuns: Uint32Array | null;
 }
 
 /**
- * Keep only the region of interest: crop to `box` (in place, reusing the volume's buffer) and set every
- * sample outside `mask` to `fill`. Cropping first means only the kept pixels are visited.
+ * Work out once per file what {@link keepRegion} applies to every frame or chunk.
+ *
+ * @example
+ * ```ts
+ * const region = prepareRegion(roi.mask, roi.cropBox);
+ * ```
+ */
+export function prepareRegion(mask: Mask | null, box: Box | null): PreparedRegion {
+  if (!mask) return { box, outsideRuns: null };
+  return { box, outsideRuns: outsideRuns(box ? cropMask(mask, box) : mask) };
+}
+
+/**
+ * Keep only the region of interest: crop to its box (in place, reusing the volume's buffer) and set
+ * every sample outside its mask to `fill`. Cropping first means only the kept pixels are visited.
  * The input volume must not be used afterwards.
  *
  * @example
@@ -92,47 +129,36 @@ export function cropVolume(volume: Volume, box: Box): Volume {
  * const volume = createVolume({ frames: 1, rows: 2, cols: 3, channels: 1, type: "uint8", meta: { format: "image" } });
  * volume.data.set([1, 2, 3, 4, 5, 6]);
  * const mask = { rows: 2, cols: 3, data: new Uint8Array([0, 1, 1, 0, 0, 1]) };
- * keepRegion(volume, mask, { x: 1, y: 0, width: 2, height: 2 }, 0).data; // [2, 3, 0, 6]
+ * keepRegion(volume, prepareRegion(mask, { x: 1, y: 0, width: 2, height: 2 }), 0).data; // [2, 3, 0, 6]
  * ```
  */
-export function keepRegion(volume: Volume, mask: Mask | null, box: Box | null, fill: number): Volume {
-  if (!box) return mask ? blankOutside(volume, mask, fill) : volume;
-  const cropped = cropInPlace(volume, box);
-  return mask ? blankOutside(cropped, cropMask(mask, box), fill) : cropped;
+export function keepRegion(volume: Volume, region: PreparedRegion, fill: number): Volume {
+  const kept = region.box ? cropInPlace(volume, region.box) : volume;
+  if (region.outsideRuns) fillRuns(kept, region.outsideRuns, fill);
+  return kept;
 }
 
 /** Crop by moving each kept row forward in the same buffer; a row never lands after where it came from. */
 function cropInPlace(volume: Volume, box: Box): Volume {
   assertInside(volume, box);
-  const channels = volume.channels;
-  const sourceRow = volume.cols * channels;
-  const targetRow = box.width * channels;
-  for (let frame = 0; frame < volume.frames; frame++) {
-    const sourceFrame = frame * volume.rows * sourceRow;
-    const targetFrame = frame * box.height * targetRow;
-    for (let row = 0; row < box.height; row++) {
-      const start = sourceFrame + (box.y + row) * sourceRow + box.x * channels;
-      volume.data.copyWithin(targetFrame + row * targetRow, start, start + targetRow);
-    }
-  }
+  forEachKeptRow(volume, box, (target, start, end) => volume.data.copyWithin(target, start, end));
   return {
     ...volume,
     rows: box.height,
     cols: box.width,
-    data: volume.data.subarray(0, volume.frames * box.height * targetRow) as Volume["data"],
+    data: volume.data.subarray(0, volume.frames * box.height * box.width * volume.channels) as Volume["data"],
   };
 }
 
 function cropMask(mask: Mask, box: Box): Mask {
+  const plane: Shape = { frames: 1, rows: mask.rows, cols: mask.cols, channels: 1 };
+  assertInside(plane, box);
   const data = new Uint8Array(box.width * box.height);
-  for (let row = 0; row < box.height; row++) {
-    const start = (box.y + row) * mask.cols + box.x;
-    data.set(mask.data.subarray(start, start + box.width), row * box.width);
-  }
+  forEachKeptRow(plane, box, (target, start, end) => data.set(mask.data.subarray(start, end), target));
   return { rows: box.height, cols: box.width, data };
 }
 
-function assertInside(volume: Volume, box: Box): void {
+function assertInside(volume: Shape, box: Box): void {
   if (
     box.x < 0 || box.y < 0 || box.width < 1 || box.height < 1 || box.x + box.width > volume.cols ||
     box.y + box.height > volume.rows

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readVolume } from "./io/read.ts";
-import { blankOutside, cropVolume, keepRegion } from "./volume_ops.ts";
+import { blankOutside, cropVolume, keepRegion, prepareRegion } from "./volume_ops.ts";
 import type { Mask, Volume } from "./volume.ts";
 
 const PUBLIC = new URL("../../shared/data/public/dicom/", import.meta.url).pathname;
@@ -29,7 +29,7 @@ for (const file of ["US1_UNCR.dcm", "CT1_JPLL.dcm", "OBXXXX1A_2frame.dcm"]) {
     const volume = await readVolume(`${PUBLIC}${file}`);
     const { mask, box } = discMask(volume.rows, volume.cols);
     const expected = cropVolume(blankOutside(copyOf(volume), mask, 7), box);
-    const kept = keepRegion(copyOf(volume), mask, box, 7);
+    const kept = keepRegion(copyOf(volume), prepareRegion(mask, box), 7);
     assert.deepEqual([kept.frames, kept.rows, kept.cols, kept.channels], [
       expected.frames,
       expected.rows,
@@ -61,7 +61,7 @@ Deno.test("blankOutside fills exactly the pixels outside the mask, on every fram
 Deno.test("keepRegion refuses a box outside the frame", async () => {
   const volume = await readVolume(`${PUBLIC}CT_small.dcm`);
   assert.throws(
-    () => keepRegion(volume, null, { x: 1, y: 1, width: volume.cols, height: 2 }, 0),
+    () => keepRegion(volume, prepareRegion(null, { x: 1, y: 1, width: volume.cols, height: 2 }), 0),
     /crop box .* is outside/,
   );
 });

@@ -25,33 +25,32 @@ export function clearFlatBands(mask: Mask, plane: Plane, threshold: number): Mas
   const { rows, cols } = mask;
   const cleared = { rows, cols, data: mask.data.slice() };
   // Rows: stride 1 along a line, lines cols apart; columns: the transpose.
-  clearLines(mask, plane, threshold, cleared, rows, cols, cols, 1);
-  clearLines(mask, plane, threshold, cleared, cols, rows, 1, cols);
+  const rowLines: Lines = { count: rows, length: cols, lineStep: cols, step: 1 };
+  const columnLines: Lines = { count: cols, length: rows, lineStep: 1, step: cols };
+  clearLines(mask, plane, threshold, cleared, rowLines);
+  clearLines(mask, plane, threshold, cleared, columnLines);
   // Text blanked out of a banner leaves pieces that no longer span the frame: each still hangs
   // from the frame side at one level, which the scan area (never cut by a side when fitted) does not.
-  clearBorderRuns(mask, plane, threshold, cleared, cols, rows, 1, cols);
-  clearBorderRuns(mask, plane, threshold, cleared, rows, cols, cols, 1);
+  clearBorderRuns(mask, plane, threshold, cleared, columnLines);
+  clearBorderRuns(mask, plane, threshold, cleared, rowLines);
   return cleared;
 }
 
 /** Shortest run (px) from a frame side taken for a banner piece: speckle is never flat this long. */
 const MIN_BORDER_RUN = 4;
 
-/**
- * For each line across the frame (`lineCount` lines `lineStep` apart, `length` samples `step` apart),
- * clear the run of flat content starting at either end, and the dim ringing just past it.
- */
-function clearBorderRuns(
-  mask: Mask,
-  plane: Plane,
-  threshold: number,
-  cleared: Mask,
-  lineCount: number,
-  length: number,
-  lineStep: number,
-  step: number,
-): void {
-  for (let line = 0; line < lineCount; line++) {
+/** Lines across the frame: `count` lines `lineStep` apart, each `length` samples `step` apart. */
+interface Lines {
+  count: number;
+  length: number;
+  lineStep: number;
+  step: number;
+}
+
+/** For each line, clear the run of flat content starting at either end, and the dim ringing just past it. */
+function clearBorderRuns(mask: Mask, plane: Plane, threshold: number, cleared: Mask, lines: Lines): void {
+  const { count, length, lineStep, step } = lines;
+  for (let line = 0; line < count; line++) {
     for (const [first, direction] of [[0, 1], [length - 1, -1]]) {
       const start = line * lineStep + first * step;
       if (!mask.data[start]) continue;
@@ -78,16 +77,8 @@ const FLAT_SPAN = 0.6;
 const FLAT_TOLERANCE = 6;
 const FLAT_RELATIVE = 0.08;
 
-function clearLines(
-  mask: Mask,
-  plane: Plane,
-  threshold: number,
-  cleared: Mask,
-  lineCount: number,
-  length: number,
-  lineStep: number,
-  step: number,
-): void {
+function clearLines(mask: Mask, plane: Plane, threshold: number, cleared: Mask, lines: Lines): void {
+  const { count: lineCount, length, lineStep, step } = lines;
   const slack = Math.max(2, Math.round(0.02 * length));
   const values: number[] = [];
   const banners: number[] = [];
