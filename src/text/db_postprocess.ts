@@ -4,7 +4,6 @@
  * @module
  */
 import type { Box } from "../volume.ts";
-import { labelComponents } from "./label_components.ts";
 
 /** Thresholds of DB post-processing (PaddleOCR names in brackets). */
 export interface DbOptions {
@@ -45,25 +44,51 @@ export function dbBoxes(
   const boxThreshold = options.boxThreshold ?? 0.5;
   const unclipRatio = options.unclipRatio ?? 1.6;
   const minSize = options.minSize ?? 3;
-  const bitmap = new Uint8Array(rows * cols);
-  for (let i = 0; i < bitmap.length; i++) bitmap[i] = prob[i] > threshold ? 1 : 0;
-  const { labels, components } = labelComponents(bitmap, rows, cols);
-  const sums = new Float64Array(components.length + 1);
-  for (let i = 0; i < labels.length; i++) if (labels[i] !== 0) sums[labels[i]] += prob[i];
   const boxes: ScoredBox[] = [];
-  for (const component of components) {
-    const width = component.x1 - component.x0 + 1;
-    const height = component.y1 - component.y0 + 1;
-    if (Math.min(width, height) < minSize) continue;
-    const score = sums[component.label] / component.area;
-    if (score < boxThreshold) continue;
+  // One flood fill per kernel (8-connected pixels above `threshold`), summing its probability as it
+  // goes: the map is mostly empty, so this costs one pass plus the kernels themselves.
+  const visited = new Uint8Array(rows * cols);
+  let stack = new Int32Array(1024);
+  for (let start = 0; start < prob.length; start++) {
+    if (!(prob[start] > threshold) || visited[start] !== 0) continue;
+    let x0 = cols, y0 = rows, x1 = -1, y1 = -1, area = 0, sum = 0;
+    let top = 0;
+    stack[top++] = start;
+    visited[start] = 1;
+    while (top > 0) {
+      const index = stack[--top];
+      const y = (index / cols) | 0;
+      const x = index - y * cols;
+      area++;
+      sum += prob[index];
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(rows - 1, y + 1); ny++) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(cols - 1, x + 1); nx++) {
+          const neighbour = ny * cols + nx;
+          if (visited[neighbour] !== 0 || !(prob[neighbour] > threshold)) continue;
+          visited[neighbour] = 1;
+          if (top === stack.length) {
+            const grown = new Int32Array(stack.length * 2);
+            grown.set(stack);
+            stack = grown;
+          }
+          stack[top++] = neighbour;
+        }
+      }
+    }
+    const width = x1 - x0 + 1;
+    const height = y1 - y0 + 1;
+    if (Math.min(width, height) < minSize || sum / area < boxThreshold) continue;
     const distance = (width * height * unclipRatio) / (2 * (width + height));
-    const x0 = Math.max(0, Math.floor(component.x0 - distance));
-    const y0 = Math.max(0, Math.floor(component.y0 - distance));
-    const x1 = Math.min(cols, Math.ceil(component.x1 + 1 + distance));
-    const y1 = Math.min(rows, Math.ceil(component.y1 + 1 + distance));
-    if (Math.min(x1 - x0, y1 - y0) < minSize + 2) continue;
-    boxes.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0, score });
+    const left = Math.max(0, Math.floor(x0 - distance));
+    const upper = Math.max(0, Math.floor(y0 - distance));
+    const right = Math.min(cols, Math.ceil(x1 + 1 + distance));
+    const lower = Math.min(rows, Math.ceil(y1 + 1 + distance));
+    if (Math.min(right - left, lower - upper) < minSize + 2) continue;
+    boxes.push({ x: left, y: upper, width: right - left, height: lower - upper, score: sum / area });
   }
   return boxes;
 }

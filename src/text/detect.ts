@@ -7,6 +7,7 @@ import type { Box, Frame8 } from "../volume.ts";
 import { dbBoxes, type DbOptions, type ScoredBox } from "./db_postprocess.ts";
 import { ModelLoadError } from "./model_files.ts";
 import { IMAGENET, resizeToTensor } from "./resize_tensor.ts";
+import { edgePadding, padFrame, uniformSides } from "./edge_pad.ts";
 
 /** Detection settings: DB thresholds plus how a frame is scaled and tiled. */
 export interface DetectOptions extends DbOptions {
@@ -24,8 +25,9 @@ export interface DetectOptions extends DbOptions {
   /** Upper bound on the upscale factor for small frames. Default 2. */
   maxUpscale?: number;
   /**
-   * Border, in source pixels, added around the frame in its edge colour before detection: the DB net
-   * misses text that touches the image edge (e.g. a date in the top-right corner). Default 16.
+   * Distance, in source pixels, that text keeps from the model input's edge: the DB net misses text
+   * that touches the image edge (e.g. a date in the top-right corner). Sides without that many quiet
+   * lines of their own are padded in the edge colour. Default 16.
    */
   borderPad?: number;
 }
@@ -88,61 +90,6 @@ function isConstant(frame: Frame8, region?: Box): boolean {
     for (let i = (y * cols + area.x) * channels; i < end; i++) if (data[i] !== first) return false;
   }
   return true;
-}
-
-/** Per-channel median of the outermost pixel ring. */
-function edgeColour(frame: Frame8): number[] {
-  const { rows, cols, channels, data } = frame;
-  const colour: number[] = [];
-  for (let c = 0; c < channels; c++) {
-    const histogram = new Uint32Array(256);
-    let count = 0;
-    for (let x = 0; x < cols; x++) {
-      histogram[data[x * channels + c]]++;
-      histogram[data[((rows - 1) * cols + x) * channels + c]]++;
-      count += 2;
-    }
-    for (let y = 0; y < rows; y++) {
-      histogram[data[y * cols * channels + c]]++;
-      histogram[data[(y * cols + cols - 1) * channels + c]]++;
-      count += 2;
-    }
-    let seen = 0;
-    let value = 0;
-    while (value < 255 && seen + histogram[value] <= count / 2) seen += histogram[value++];
-    colour.push(value);
-  }
-  return colour;
-}
-
-/**
- * A copy of the frame with at least `border` pixels of its edge colour on every side; the right and
- * bottom borders are widened so both sides become multiples of `multiple` (the DB net's 32 at scale 1,
- * which saves a resampling).
- *
- * @example
- * ```ts
- * padFrame({ rows: 1, cols: 1, channels: 1, data: new Uint8Array([7]) }, 1).data; // nine 7s
- * ```
- */
-export function padFrame(frame: Frame8, border: number, multiple = 1): Frame8 {
-  const { rows, cols, channels } = frame;
-  const paddedCols = Math.ceil((cols + 2 * border) / multiple) * multiple;
-  const paddedRows = Math.ceil((rows + 2 * border) / multiple) * multiple;
-  const data = new Uint8Array(paddedRows * paddedCols * channels);
-  const colour = edgeColour(frame);
-  if (colour.some((value) => value !== 0)) {
-    for (let i = 0; i < data.length; i += channels) {
-      for (let c = 0; c < channels; c++) data[i + c] = colour[c];
-    }
-  }
-  for (let y = 0; y < rows; y++) {
-    data.set(
-      frame.data.subarray(y * cols * channels, (y + 1) * cols * channels),
-      ((y + border) * paddedCols + border) * channels,
-    );
-  }
-  return { rows: paddedRows, cols: paddedCols, channels, data };
 }
 
 /**
@@ -234,7 +181,10 @@ export class TextDetector {
     let scale = longSide < minSide ? Math.min(options.maxUpscale ?? 2, minSide / longSide) : 1;
     const limit = options.limitSideLength;
     if (limit !== undefined && longSide * scale > limit) scale = limit / longSide;
-    const frame = border > 0 ? padFrame(source, border, scale === 1 ? 32 : 1) : source;
+    // At full scale the border is model time, so a side's own quiet lines count towards it; a
+    // rescaled frame gets the whole border, since its model size does not depend on it.
+    const pads = scale === 1 ? edgePadding(source, border, 32) : uniformSides(border);
+    const frame = border > 0 ? padFrame(source, pads, scale === 1 ? 32 : 1) : source;
     const tileSource = Math.max(32, Math.floor((options.tileSide ?? 2048) / scale));
     const overlap = Math.min(options.tileOverlap ?? 128, Math.floor(tileSource / 2));
     const boxes: ScoredBox[] = [];
@@ -255,10 +205,10 @@ export class TextDetector {
     if (border === 0) return merged;
     // Back to source coordinates, clipped to the frame.
     return merged.flatMap((box) => {
-      const x0 = Math.max(0, box.x - border);
-      const y0 = Math.max(0, box.y - border);
-      const x1 = Math.min(source.cols, box.x + box.width - border);
-      const y1 = Math.min(source.rows, box.y + box.height - border);
+      const x0 = Math.max(0, box.x - pads.left);
+      const y0 = Math.max(0, box.y - pads.top);
+      const x1 = Math.min(source.cols, box.x + box.width - pads.left);
+      const y1 = Math.min(source.rows, box.y + box.height - pads.top);
       return x1 > x0 && y1 > y0 ? [{ x: x0, y: y0, width: x1 - x0, height: y1 - y0, score: box.score }] : [];
     });
   }

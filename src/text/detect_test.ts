@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { toDisplay8 } from "../display.ts";
 import { readDicom } from "../io/dicom/read_dicom.ts";
 import { createVolume, type Frame8, frame8 } from "../volume.ts";
-import { mergeOverlapping, padFrame, tileStarts } from "./detect.ts";
+import { mergeOverlapping, tileStarts } from "./detect.ts";
 import { createTextEngine, type TextEngine } from "./text_engine.ts";
 
 const DATA = new URL("../../../shared/data/public/dicom/", import.meta.url);
@@ -36,16 +36,6 @@ Deno.test("mergeOverlapping joins the same word seen by two tiles and keeps neig
   ]);
   assert.equal(merged.length, 2);
   assert.deepEqual(merged[0], { x: 100, y: 10, width: 60, height: 20, score: 0.9 });
-});
-
-Deno.test("padFrame surrounds the frame with its edge colour", () => {
-  const frame = { rows: 2, cols: 2, channels: 3 as const, data: new Uint8Array(12).fill(9) };
-  frame.data.set([200, 200, 200], 0);
-  const padded = padFrame(frame, 2);
-  assert.equal(padded.rows, 6);
-  assert.equal(padded.cols, 6);
-  assert.deepEqual(Array.from(padded.data.subarray(0, 3)), [9, 9, 9]);
-  assert.deepEqual(Array.from(padded.data.subarray((2 * 6 + 2) * 3, (2 * 6 + 2) * 3 + 3)), [200, 200, 200]);
 });
 
 Deno.test("TextDetector does not fail on 1×1, 3×3 (SC_rgb_small_odd), constant or 16-bit-derived frames", async () => {

@@ -161,6 +161,17 @@ async function readsAsText(read: BoxReader, frame: Frame8, box: Box): Promise<bo
   return confidence >= CONFIRM_CONFIDENCE && /[\p{L}\p{N}]/u.test(text);
 }
 
+/**
+ * A reading of two or more letters or digits at CONFIRM_CONFIDENCE, or of a lone one at
+ * LONE_CHARACTER: magnified speckle, a cut stroke or an icon often reads as one fairly sure letter.
+ */
+function isWordOrSureCharacter({ text, confidence }: Reading): boolean {
+  const characters = text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  return characters >= 2
+    ? confidence >= CONFIRM_CONFIDENCE
+    : characters === 1 && confidence >= LONE_CHARACTER;
+}
+
 /** Reads the text in a box of a frame. */
 type BoxReader = (frame: Frame8, box: Box) => Promise<Reading>;
 
@@ -437,13 +448,7 @@ async function labelsOnSpeckle(
     const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
     for (const box of await engine.detector.detectRegion(frame, region, LABEL_SCALE)) {
       if (box.height > TALL_BOX || [...known, ...found].some((other) => holds(other, box))) continue;
-      const { text, confidence } = await read(frame, box);
-      const characters = text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
-      if (
-        characters >= 2 ? confidence >= CONFIRM_CONFIDENCE : characters === 1 && confidence >= LONE_CHARACTER
-      ) {
-        found.push(box);
-      }
+      if (isWordOrSureCharacter(await read(frame, box))) found.push(box);
     }
   }
   return found;
@@ -493,8 +498,9 @@ async function readTracks(
 
 /**
  * Leak check: run detection again, as {@link detectVolumeText} does, on (masked) output frames and
- * return the boxes that still read as text (confident, with a letter or digit) on a frame they were
- * found on, so that blank fills and anatomy do not count.
+ * return the boxes that still read as text on a frame they were found on (two or more letters or
+ * digits read with confidence, or one read very surely), so that blank fills, anatomy and the icons
+ * left beside blanked labels do not count.
  *
  * @example
  * ```ts
@@ -511,7 +517,7 @@ export async function verifyNoText(
   const read = cachedReader(engine);
   const seen: FrameBox[] = [];
   for (const box of await findTextBoxes(engine, read, volume8, framesToScan(volume8, options.frames), {})) {
-    if (await readsAsText(read, frame8(volume8, box.frame), box)) seen.push(box);
+    if (isWordOrSureCharacter(await read(frame8(volume8, box.frame), box))) seen.push(box);
   }
   const boxes = trackBoxes(seen);
   return { residual: boxes.length, boxes };
