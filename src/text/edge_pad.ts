@@ -89,7 +89,7 @@ export function edgePadding(frame: Frame8, border: number, multiple = 1): Sides 
   const quiet = quietDepths(frame, border);
   const axis = (length: number, quietBefore: number, quietAfter: number): [number, number] => {
     let before = border - quietBefore;
-    let after = border - quietAfter;
+    const after = border - quietAfter;
     let slack = Math.ceil((length + before + after) / multiple) * multiple - length - before - after;
     const toBefore = Math.min(slack, border - before);
     before += toBefore;
