@@ -82,7 +82,7 @@ export function quietDepths(frame: Frame8, limit: number): Sides {
  * ```ts
  * const black = { rows: 40, cols: 40, channels: 1 as const, data: new Uint8Array(1600) };
  * edgePadding(black, 16); // { top: 0, bottom: 0, left: 0, right: 0 }
- * edgePadding(black, 16, 32); // { top: 12, bottom: 12, left: 12, right: 12 }: 64×64
+ * edgePadding(black, 16, 32); // { top: 16, bottom: 8, left: 16, right: 8 }: 64×64
  * ```
  */
 export function edgePadding(frame: Frame8, border: number, multiple = 1): Sides {

@@ -39,4 +39,12 @@ Deno.test("edgePadding pads only where an echo frame's content reaches the edge 
   assert.equal(pads.right, 16);
   assert.equal(pads.bottom, 0);
   assert.ok(pads.top > 0 && pads.top < 16, `top ${pads.top}`);
+  // Rounded to the DB net's multiple of 32, the rows that rounding adds go to the top first.
+  const rounded = edgePadding(frame, 16, 32);
+  assert.equal(frame.rows + rounded.top + rounded.bottom, 608);
+  assert.equal(frame.cols + rounded.left + rounded.right, 832);
+  assert.equal(rounded.bottom, 0);
+  // A black frame with no quiet lines to spare keeps the whole border once rounding gives room.
+  const black = { rows: 40, cols: 40, channels: 1 as const, data: new Uint8Array(1600) };
+  assert.deepEqual(edgePadding(black, 16, 32), { top: 16, bottom: 8, left: 16, right: 8 });
 });
