@@ -1,7 +1,9 @@
 /**
- * `deno task fuzz --n 10000 [--seed S] [--jobs 2] [--out DIR] [--batch 200] [--no-keep]`:
+ * `deno task fuzz --n 10000 [--seed S] [--jobs 2] [--out DIR] [--batch 200] [--no-keep] [--keep-logs]`:
  * seeded structural mutations of the public samples (and repo fixtures) run through `logik deid` in
  * batches, checking for crashes, slow files, InternalErrors, unspecific reasons and leftover outputs.
+ * `--keep-logs` keeps every batch's skipped_files.log and a mutants.tsv (name, source, mutator, mutation
+ * seed, detail) under OUT/logs, so that all skip reasons can be read and each mutant replayed.
  * Findings are kept under fixtures/fuzz/ (see scripts/fuzz_regression_test.ts).
  * @module
  */
@@ -44,6 +46,7 @@ export interface FuzzReport {
  * @example
  * ```ts
  * const report = await runFuzz({ n: 200, seed: 1, jobs: 2, out: "/tmp/fuzz", batch: 100, keep: false });
+ * // with keepLogs: true, /tmp/fuzz/logs holds batch_000000_skipped_files.log and batch_000000_mutants.tsv
  * ```
  */
 export async function runFuzz(settings: {
@@ -53,6 +56,7 @@ export async function runFuzz(settings: {
   out: string;
   batch: number;
   keep: boolean;
+  keepLogs?: boolean;
 }): Promise<FuzzReport> {
   const started = performance.now();
   const corpus = await loadCorpus([PUBLIC, FIXTURES], [KEEP_ROOT]);
@@ -90,6 +94,7 @@ export async function runFuzz(settings: {
     const dir = join(settings.out, `batch_${String(first).padStart(6, "0")}`);
     const result = await fuzzBatch(dir, mutants, { jobs: settings.jobs, baselineMs, sourceSeconds });
     await accumulate(report, result, mutants, settings);
+    if (settings.keepLogs) await keepLogs(settings.out, dir, mutants);
     if (!result.findings.length) await Deno.remove(dir, { recursive: true });
     else await Deno.remove(join(dir, "out"), { recursive: true }).catch(() => {});
     report.seconds = Math.round((performance.now() - started) / 1000);
@@ -173,6 +178,26 @@ export async function repackNotes(): Promise<number> {
   return packed;
 }
 
+/** Copy a batch's skipped_files.log and a replay table of its mutants under OUT/logs. */
+async function keepLogs(out: string, dir: string, mutants: Mutant[]) {
+  const logs = join(out, "logs");
+  await Deno.mkdir(logs, { recursive: true });
+  const name = dir.split("/").pop()!;
+  const log = await Deno.readTextFile(join(dir, "out", "skipped_files.log")).catch(() => "");
+  await Deno.writeTextFile(join(logs, `${name}_skipped_files.log`), log);
+  const rows = mutants.map((mutant) =>
+    [
+      mutant.fileName,
+      mutant.source,
+      mutant.mutator,
+      mutant.mutationSeed,
+      mutant.detail.replace(/[\t\n]/g, " "),
+    ]
+      .join("\t")
+  );
+  await Deno.writeTextFile(join(logs, `${name}_mutants.tsv`), rows.join("\n") + "\n");
+}
+
 async function measureBaseline(out: string): Promise<number> {
   const times: number[] = [];
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -219,6 +244,7 @@ if (import.meta.main) {
       out: { type: "string" },
       batch: { type: "string", default: "200" },
       "no-keep": { type: "boolean", default: false },
+      "keep-logs": { type: "boolean", default: false },
       repack: { type: "boolean", default: false },
     },
   });
@@ -235,6 +261,7 @@ if (import.meta.main) {
     out,
     batch: Number(values.batch),
     keep: !values["no-keep"],
+    keepLogs: values["keep-logs"],
   });
   printReport(report);
   console.log(`\nreport: ${join(out, "report.json")}`);
