@@ -6,6 +6,8 @@
 import sharp, { type Metadata, type OutputInfo } from "sharp";
 import { CorruptFileError, TooLargeError, UnsupportedFormatError } from "../errors.ts";
 import type { Volume } from "../volume.ts";
+import { jpegStructure } from "./jpeg_structure.ts";
+import { pngStructureProblem } from "./png_structure.ts";
 
 /** Default refusal threshold for the decoded pixels: 4 GiB. */
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
@@ -56,6 +58,33 @@ function sharpReason(error: unknown): string {
 }
 
 /**
+ * Why sharp refused an image, naming the chunk, segment or field that is broken: libvips says little
+ * more than "libpng read error", so PNG and JPEG files are walked for the first structural problem.
+ */
+function decodeFailure(
+  bytes: Uint8Array,
+  path: string,
+  stage: "header" | "data",
+  error: unknown,
+): CorruptFileError {
+  const said = sharpReason(error).replace(/^Input buffer has corrupt header:\s*/, "");
+  const isPng = startsWith(bytes, [0x89, 0x50, 0x4e, 0x47]);
+  const isJpeg = startsWith(bytes, [0xff, 0xd8, 0xff]);
+  const problem = isPng ? pngStructureProblem(bytes) : isJpeg ? jpegStructure(bytes).problem : undefined;
+  if (problem) return new CorruptFileError(`${path}: ${problem}`);
+  // sharp fails on libvips warnings too (failOn "warning"): the data is damaged but the decoder kept going.
+  const reason = /failOn/.test(said)
+    ? "the decoder reported damaged data"
+    : said || "the decoder gave no reason";
+  const part = isPng
+    ? "PNG image data (IDAT) could not be decoded although the chunks are sound"
+    : isJpeg
+    ? "JPEG entropy-coded scan data is damaged (the marker segments are sound)"
+    : `image ${stage === "header" ? "header" : "data"} cannot be decoded`;
+  return new CorruptFileError(`${path}: ${part}: ${reason}`);
+}
+
+/**
  * Decode a still image into a one-frame Volume: grey → 1 channel, colour → 3 channels (alpha
  * flattened onto black), 8-bit → Uint8Array, 16-bit → Uint16Array. EXIF orientation is applied,
  * since the output carries no EXIF. Multi-page files give their first page.
@@ -75,7 +104,7 @@ export async function readImage(bytes: Uint8Array, options: ImageReadOptions): P
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     if (!looksLikeImage(bytes)) throw new UnsupportedFormatError(`${path}: not an image sharp can read`);
-    throw new CorruptFileError(`${path}: image header is corrupt: ${sharpReason(error)}`);
+    throw decodeFailure(bytes, path, "header", error);
   }
   const { width, height } = metadata;
   if (!width || !height) throw new CorruptFileError(`${path}: image has no size`);
@@ -94,7 +123,7 @@ export async function readImage(bytes: Uint8Array, options: ImageReadOptions): P
   try {
     decoded = await pipeline.raw({ depth: wide ? "ushort" : "uchar" }).toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new CorruptFileError(`${path}: image data cannot be decoded: ${sharpReason(error)}`);
+    throw decodeFailure(bytes, path, "data", error);
   }
   const { info } = decoded;
   const samples = wide
