@@ -10,11 +10,16 @@ import { decodeJpegBaseline } from "./codecs/jpeg_baseline.ts";
 import { decodeJpegLossless } from "./codecs/jpeg_lossless.ts";
 import { decodeJpegLs } from "./codecs/jpeg_ls.ts";
 import { decodeRle } from "./codecs/rle.ts";
+import { j2kStreamProblem, jpegStreamProblem, type StreamProblem } from "./codecs/stream_problem.ts";
 
 /** A registered codec: a readable name for messages and its frame decoder. */
 export interface PixelCodec {
   name: string;
   decode: FrameDecoder;
+  /** Names the broken structure of a stream the decoder rejected (decoders' own messages are bare). */
+  structureProblem?: StreamProblem;
+  /** What holds the compressed samples, for when the structure is sound but decoding still fails. */
+  dataName?: string;
 }
 
 /** Transfer syntaxes whose pixel data is stored as plain samples. */
@@ -25,11 +30,38 @@ export const NATIVE_TRANSFER_SYNTAXES: Readonly<Record<string, string>> = {
   "1.2.840.10008.1.2.2": "Explicit VR Big Endian",
 };
 
-const jpegBaseline: PixelCodec = { name: "JPEG Baseline/Extended", decode: decodeJpegBaseline };
-const jpegLossless: PixelCodec = { name: "JPEG Lossless", decode: decodeJpegLossless };
-const jpegLs: PixelCodec = { name: "JPEG-LS", decode: decodeJpegLs };
-const jpeg2000: PixelCodec = { name: "JPEG 2000", decode: decodeJpeg2000 };
-const htj2k: PixelCodec = { name: "HTJ2K", decode: decodeHtj2k };
+const SCAN_DATA = "entropy-coded scan data";
+const TILE_DATA = "tile data (code-blocks)";
+const jpegBaseline: PixelCodec = {
+  name: "JPEG Baseline/Extended",
+  decode: decodeJpegBaseline,
+  structureProblem: jpegStreamProblem("JPEG"),
+  dataName: SCAN_DATA,
+};
+const jpegLossless: PixelCodec = {
+  name: "JPEG Lossless",
+  decode: decodeJpegLossless,
+  structureProblem: jpegStreamProblem("JPEG"),
+  dataName: SCAN_DATA,
+};
+const jpegLs: PixelCodec = {
+  name: "JPEG-LS",
+  decode: decodeJpegLs,
+  structureProblem: jpegStreamProblem("JPEG-LS"),
+  dataName: SCAN_DATA,
+};
+const jpeg2000: PixelCodec = {
+  name: "JPEG 2000",
+  decode: decodeJpeg2000,
+  structureProblem: j2kStreamProblem,
+  dataName: TILE_DATA,
+};
+const htj2k: PixelCodec = {
+  name: "HTJ2K",
+  decode: decodeHtj2k,
+  structureProblem: j2kStreamProblem,
+  dataName: TILE_DATA,
+};
 const rle: PixelCodec = { name: "RLE Lossless", decode: decodeRle };
 
 const CODECS: Readonly<Record<string, PixelCodec>> = {

@@ -8,6 +8,7 @@ import dicomParser from "dicom-parser";
 import type { DataSet } from "dicom-parser";
 import { inflateRawSync } from "node:zlib";
 import { CorruptFileError, LogikError, TooLargeError, UnsupportedFormatError } from "../../errors.ts";
+import { dicomHeaderProblem } from "./header_problem.ts";
 
 /** Transfer syntax UIDs the dataset layer itself knows about. */
 export const IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
@@ -204,7 +205,11 @@ export function parseDicomBytes(
         `${path}: no DICOM preamble/File Meta and no parsable dataset (${safeReason(error)})`,
       );
     } else {
-      throw new CorruptFileError(`${path}: DICOM header is truncated or malformed (${safeReason(error)})`);
+      // dicom-parser's messages ("buffer overrun") name no element: walk the header to find the one.
+      const problem = dicomHeaderProblem(input, guessedSyntax);
+      throw new CorruptFileError(
+        `${path}: ${problem ?? `DICOM header is malformed (parser: ${safeReason(error)})`}`,
+      );
     }
   }
   const transferSyntax = ((truncated ? undefined : dataSet.string("x00020010")) ?? guessedSyntax ??

@@ -79,16 +79,20 @@ export function fragmentRangesPerFrame(
   if (fragments.length === 0) throw new Error("encapsulated pixel data has no fragments");
   if (basicOffsetTable.length === frameCount && frameCount > 1) {
     const byOffset = new Map(fragments.map((fragment, index) => [fragment.offset, index]));
-    const starts = basicOffsetTable.map((offset) => {
+    const starts = basicOffsetTable.map((offset, entry) => {
       const index = byOffset.get(offset);
       if (index === undefined) {
-        throw new Error("unable to find fragment that matches basic offset table entry");
+        throw new Error(
+          `Pixel Data (7FE0,0010) Basic Offset Table entry ${entry} (offset ${offset}) does not point at the start of a pixel data fragment`,
+        );
       }
       return index;
     });
     return starts.map((start, frame) => {
       const end = frame + 1 < starts.length ? starts[frame + 1] : fragments.length;
-      if (end <= start) throw new Error("basic offset table entries are not in increasing order");
+      if (end <= start) {
+        throw new Error(`Pixel Data (7FE0,0010) Basic Offset Table entry ${frame + 1} does not increase`);
+      }
       return [start, end];
     });
   }
@@ -372,14 +376,23 @@ async function scanFragments(
   dataStart: number,
   label: string,
 ): Promise<{ basicOffsetTable: number[]; fragments: FragmentInfo[] }> {
-  const malformed = (reason: string) =>
-    new CorruptFileError(`${label}: DICOM header is truncated or malformed (${reason})`);
+  const malformed = (reason: string) => new CorruptFileError(`${label}: Pixel Data (7FE0,0010) ${reason}`);
   const botHeader = await readAt(file, dataStart, 8);
-  if (botHeader.length < 8) throw malformed("attempt to read beyond end of buffer");
+  if (botHeader.length < 8) {
+    throw malformed(`Basic Offset Table item header at byte ${dataStart} runs past the end of the file`);
+  }
   const botView = new DataView(botHeader.buffer);
-  if (!isItemTag(botView)) throw malformed("findEndOfEncapsulatedElement: basic offset table not found");
+  if (!isItemTag(botView)) {
+    throw malformed(`value at byte ${dataStart} does not start with the Basic Offset Table item (FFFE,E000)`);
+  }
   const botLength = botView.getUint32(4, true);
-  if (botLength > size - dataStart - 8) throw malformed("attempt to read beyond end of buffer");
+  if (botLength > size - dataStart - 8) {
+    throw malformed(
+      `Basic Offset Table item at byte ${dataStart} declares ${botLength} bytes, but the file ends ${
+        size - dataStart - 8
+      } bytes later`,
+    );
+  }
   const botBytes = await readAt(file, dataStart + 8, botLength);
   const botBytesView = new DataView(botBytes.buffer, botBytes.byteOffset, botBytes.byteLength);
   const basicOffsetTable: number[] = [];
@@ -388,7 +401,9 @@ async function scanFragments(
   const fragments: FragmentInfo[] = [];
   let position = base;
   while (position < size) {
-    if (position + 8 > size) throw malformed("attempt to read beyond end of buffer");
+    if (position + 8 > size) {
+      throw malformed(`fragment item header at byte ${position} runs past the end of the file`);
+    }
     const probe = readAtSync(file, position, ITEM_PROBE_BYTES);
     const view = new DataView(probe.buffer, probe.byteOffset, probe.byteLength);
     const group = view.getUint16(0, true);

@@ -55,6 +55,20 @@ export function encapsulatedFrames(dataSet: DataSet, element: Element, frameCoun
   }
   const offsets = element.basicOffsetTable ?? [];
   if (offsets.length === frameCount && frameCount > 1) {
+    // dicom-parser looks each entry up among the fragment offsets; say which entry fails first.
+    const starts = new Set(fragments.map((fragment) => fragment.offset));
+    const bad = offsets.findIndex((offset, index) =>
+      !starts.has(offset) || (index > 0 && offset <= offsets[index - 1])
+    );
+    if (bad >= 0) {
+      throw new Error(
+        `Pixel Data (7FE0,0010) Basic Offset Table entry ${bad} (offset ${offsets[bad]}) ${
+          starts.has(offsets[bad])
+            ? "does not increase"
+            : "does not point at the start of a pixel data fragment"
+        }`,
+      );
+    }
     return offsets.map((_, index) => dicomParser.readEncapsulatedImageFrame(dataSet, element, index));
   }
   if (frameCount === 1) return [concatenate(dataSet, fragments)];

@@ -332,13 +332,20 @@ export async function decodeCodedFrame(
     return await codec.decode(stream, pixels);
   } catch (error) {
     if (error instanceof LogikError) throw error;
-    const reason = error instanceof Error
-      ? error.message
-      : typeof error === "string"
-      ? error
-      : "decoder error";
+    const frame = `${path}: ${codec.name} frame ${index}`;
+    const problem = codec.structureProblem?.(stream, pixels);
+    if (problem) throw new CorruptFileError(`${frame}: ${problem}`);
+    // WASM decoders throw bare numbers (exception pointers): there is no message to pass on.
+    const said = error instanceof Error ? error.message : typeof error === "string" ? error : undefined;
+    if (!codec.dataName) {
+      throw new CorruptFileError(
+        `${frame} could not be decoded (${(said ?? "no reason given").slice(0, 160)})`,
+      );
+    }
     throw new CorruptFileError(
-      `${path}: ${codec.name} frame ${index} could not be decoded (${reason.slice(0, 160)})`,
+      `${frame}: the ${codec.dataName} is damaged (markers and headers are sound; decoder: ${
+        (said ?? "no message").slice(0, 120)
+      })`,
     );
   }
 }

@@ -1,0 +1,58 @@
+/**
+ * Why an encapsulated frame's code stream could not be decoded, in terms of its structure: the first
+ * broken marker segment or field, or a frame size that disagrees with the DICOM header. Decoders report
+ * failures as bare numbers or library messages; this names what is wrong in the file instead.
+ * @module
+ */
+import { type JpegFamily, jpegStructure } from "../../jpeg_structure.ts";
+import type { PixelDescription } from "../image_info.ts";
+import { j2kStructure } from "./j2k_structure.ts";
+
+/** A checker for one code stream family: the problem, or undefined when the structure is sound. */
+export type StreamProblem = (stream: Uint8Array, pixels: PixelDescription) => string | undefined;
+
+function sizeMismatch(
+  what: string,
+  size: { cols: number; rows: number; components: number },
+  pixels: PixelDescription,
+): string | undefined {
+  if (size.cols !== pixels.cols || size.rows !== pixels.rows) {
+    return `${what} image size ${size.cols}x${size.rows} does not match the DICOM header's (0028,0011) Columns ${pixels.cols} x (0028,0010) Rows ${pixels.rows}`;
+  }
+  if (size.components !== pixels.samplesPerPixel) {
+    return `${what} has ${size.components} components, the DICOM header's (0028,0002) Samples per Pixel is ${pixels.samplesPerPixel}`;
+  }
+  return undefined;
+}
+
+/**
+ * Checker for JPEG (T.81) or JPEG-LS (T.87) code streams.
+ *
+ * @example
+ * ```ts
+ * jpegStreamProblem("JPEG-LS")(stream.subarray(0, 100), pixels); // "JPEG-LS scan (SOS at byte 39) is cut short: ..."
+ * ```
+ */
+export function jpegStreamProblem(family: JpegFamily): StreamProblem {
+  return (stream, pixels) => {
+    const { frame, problem } = jpegStructure(stream, family);
+    if (problem) return problem;
+    return frame
+      ? sizeMismatch(`${family} frame header`, { ...frame, components: frame.components.length }, pixels)
+      : undefined;
+  };
+}
+
+/**
+ * Checker for JPEG 2000 and HTJ2K code streams (and JP2 files).
+ *
+ * @example
+ * ```ts
+ * j2kStreamProblem(stream, pixels); // e.g. "JPEG 2000 code stream ends at byte 5120 with no EOC marker"
+ * ```
+ */
+export const j2kStreamProblem: StreamProblem = (stream, pixels) => {
+  const { size, problem } = j2kStructure(stream);
+  if (problem) return problem;
+  return size ? sizeMismatch("JPEG 2000 SIZ", size, pixels) : undefined;
+};

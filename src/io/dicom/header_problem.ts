@@ -1,0 +1,362 @@
+/**
+ * Find the element that breaks a DICOM header. dicom-parser stops with messages such as "buffer
+ * overrun" that name neither the element nor the offset; this walk repeats the parse element by element
+ * (PS3.5 section 7) and says which tag, at which byte, declares what. Messages carry tags, keywords,
+ * offsets and lengths only, never element values.
+ * @module
+ */
+import { inflateRawSync } from "node:zlib";
+
+const LONG_VRS = new Set(["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT", "SV", "UV"]);
+const SHORT_VRS = new Set([
+  "AE",
+  "AS",
+  "AT",
+  "CS",
+  "DA",
+  "DS",
+  "DT",
+  "FL",
+  "FD",
+  "IS",
+  "LO",
+  "LT",
+  "PN",
+  "SH",
+  "SL",
+  "SS",
+  "ST",
+  "TM",
+  "UI",
+  "UL",
+  "US",
+]); // deno-fmt-ignore
+const UNDEFINED = 0xffffffff;
+/** Deeper nesting than this is refused (dicom-parser recurses per level and runs out of stack). */
+export const MAX_SEQUENCE_DEPTH = 64;
+
+/** Keywords of tags that header damage most often hits; others are named by number alone. */
+const KEYWORDS: Record<number, string> = {
+  0x00020000: "File Meta Information Group Length",
+  0x00020001: "File Meta Information Version",
+  0x00020002: "Media Storage SOP Class UID",
+  0x00020003: "Media Storage SOP Instance UID",
+  0x00020010: "Transfer Syntax UID",
+  0x00020012: "Implementation Class UID",
+  0x00020013: "Implementation Version Name",
+  0x00080005: "Specific Character Set",
+  0x00080008: "Image Type",
+  0x00080016: "SOP Class UID",
+  0x00080018: "SOP Instance UID",
+  0x00080060: "Modality",
+  0x00181063: "Frame Time",
+  0x00186011: "Sequence of Ultrasound Regions",
+  0x00280002: "Samples per Pixel",
+  0x00280004: "Photometric Interpretation",
+  0x00280006: "Planar Configuration",
+  0x00280008: "Number of Frames",
+  0x00280010: "Rows",
+  0x00280011: "Columns",
+  0x00280030: "Pixel Spacing",
+  0x00280100: "Bits Allocated",
+  0x00280101: "Bits Stored",
+  0x00280102: "High Bit",
+  0x00280103: "Pixel Representation",
+  0x00281050: "Window Center",
+  0x00281051: "Window Width",
+  0x00281052: "Rescale Intercept",
+  0x00281053: "Rescale Slope",
+  0x00281201: "Red Palette Color Lookup Table Data",
+  0x00281202: "Green Palette Color Lookup Table Data",
+  0x00281203: "Blue Palette Color Lookup Table Data",
+  0x00880200: "Icon Image Sequence",
+  0x52009229: "Shared Functional Groups Sequence",
+  0x52009230: "Per-frame Functional Groups Sequence",
+  0x7fe00010: "Pixel Data",
+  0xfffee000: "Item",
+  0xfffee00d: "Item Delimitation Item",
+  0xfffee0dd: "Sequence Delimitation Item",
+};
+
+/**
+ * "DICOM tag (0028,0010) Rows" style name of a tag.
+ *
+ * @example
+ * ```ts
+ * tagName(0x00280010); // "DICOM tag (0028,0010) Rows"
+ * ```
+ */
+export function tagName(tag: number): string {
+  const hex = (tag >>> 0).toString(16).toUpperCase().padStart(8, "0");
+  const keyword = KEYWORDS[tag >>> 0];
+  return `DICOM tag (${hex.slice(0, 4)},${hex.slice(4)})${keyword ? ` ${keyword}` : ""}`;
+}
+
+interface Syntax {
+  explicit: boolean;
+  little: boolean;
+}
+
+class Walk {
+  readonly view: DataView;
+  /** Offset of `bytes[0]` in the file, for messages (non-zero after inflating a deflated dataset). */
+  constructor(readonly bytes: Uint8Array, readonly base = 0) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  at(position: number): string {
+    return `at byte ${this.base + position}`;
+  }
+
+  /** Walk elements in [position, end); `within` names the enclosing item for messages. */
+  elements(
+    position: number,
+    end: number,
+    syntax: Syntax,
+    depth: number,
+    within: string,
+    until?: (tag: number) => boolean,
+  ): { position: number; problem?: string; tags: Set<number> } {
+    const tags = new Set<number>();
+    while (position < end) {
+      if (position + 8 > end) {
+        return {
+          position,
+          tags,
+          problem: `DICOM ${within} ends ${this.at(end)} inside the header of the element ${
+            this.at(position)
+          }`,
+        };
+      }
+      const tag = ((this.view.getUint16(position, syntax.little) << 16) |
+        this.view.getUint16(position + 2, syntax.little)) >>> 0;
+      if (until?.(tag)) return { position, tags };
+      if (tag === 0xfffee00d) return { position: position + 8, tags }; // end of an undefined-length item
+      let vr: string | undefined;
+      let length: number;
+      let header: number;
+      if (syntax.explicit && (tag >>> 16) !== 0xfffe) {
+        vr = String.fromCharCode(this.bytes[position + 4], this.bytes[position + 5]);
+        if (LONG_VRS.has(vr)) {
+          if (position + 12 > end) {
+            return {
+              position,
+              tags,
+              problem: `${tagName(tag)} ${this.at(position)}: the DICOM ${within} ends inside its header`,
+            };
+          }
+          length = this.view.getUint32(position + 8, syntax.little);
+          header = 12;
+        } else if (SHORT_VRS.has(vr)) {
+          length = this.view.getUint16(position + 6, syntax.little);
+          header = 8;
+        } else {
+          return {
+            position,
+            tags,
+            problem: `${tagName(tag)} ${this.at(position)} has an invalid value representation (VR) code`,
+          };
+        }
+      } else {
+        length = this.view.getUint32(position + 4, syntax.little);
+        header = 8;
+      }
+      tags.add(tag);
+      const valueStart = position + header;
+      if (length === UNDEFINED) {
+        const nested = this.undefinedLength(tag, vr, valueStart, end, syntax, depth, position);
+        if (nested.problem) return { position, tags, problem: nested.problem };
+        position = nested.position;
+        continue;
+      }
+      if (valueStart + length > end) {
+        return {
+          position,
+          tags,
+          problem: `${tagName(tag)} ${
+            this.at(position)
+          } declares a value length of ${length} bytes, but the ${within} ends ${
+            end - valueStart
+          } bytes later`,
+        };
+      }
+      if (vr === "SQ") {
+        const items = this.items(tag, valueStart, valueStart + length, syntax, depth, position);
+        if (items.problem) return { position, tags, problem: items.problem };
+      }
+      position = valueStart + length;
+    }
+    return { position, tags };
+  }
+
+  undefinedLength(
+    tag: number,
+    vr: string | undefined,
+    start: number,
+    end: number,
+    syntax: Syntax,
+    depth: number,
+    position: number,
+  ): { position: number; problem?: string } {
+    if (tag === 0x7fe00010) return this.fragments(start, end, syntax);
+    const nextIsItem = start + 4 <= end && this.view.getUint16(start, syntax.little) === 0xfffe;
+    if (vr === "SQ" || vr === "UN" || nextIsItem) {
+      // UN of undefined length is an implicit little endian sequence (PS3.5 6.2.2)
+      const inner = vr === "UN" ? { explicit: false, little: true } : syntax;
+      return this.items(tag, start, end, inner, depth, position, true);
+    }
+    return {
+      position,
+      problem: `${tagName(tag)} ${
+        this.at(position)
+      } has an undefined length, which only sequences and pixel data may have`,
+    };
+  }
+
+  items(
+    tag: number,
+    start: number,
+    end: number,
+    syntax: Syntax,
+    depth: number,
+    position: number,
+    delimited = false,
+  ): { position: number; problem?: string } {
+    if (depth >= MAX_SEQUENCE_DEPTH) {
+      return { position, problem: `sequences nest more than ${MAX_SEQUENCE_DEPTH} levels deep` };
+    }
+    const sequence = `sequence ${tagName(tag).replace("DICOM tag ", "")} ${this.at(position)}`;
+    let at = start;
+    while (at < end) {
+      if (at + 8 > end) {
+        return {
+          position,
+          problem: `DICOM ${sequence}: the data ends inside the item header ${this.at(at)}`,
+        };
+      }
+      const group = this.view.getUint16(at, syntax.little),
+        element = this.view.getUint16(at + 2, syntax.little);
+      const length = this.view.getUint32(at + 4, syntax.little);
+      if (group === 0xfffe && element === 0xe0dd) return { position: at + 8 };
+      if (group !== 0xfffe || element !== 0xe000) {
+        return {
+          position,
+          problem: `DICOM ${sequence}: the item ${this.at(at)} does not start with the item tag (FFFE,E000)`,
+        };
+      }
+      const itemEnd = length === UNDEFINED ? end : at + 8 + length;
+      if (itemEnd > end) {
+        return {
+          position,
+          problem: `DICOM ${sequence}: its item ${this.at(at)} declares ${length} bytes, but the ${
+            delimited ? "file" : "sequence"
+          } ends ${end - at - 8} bytes later`,
+        };
+      }
+      const inner = this.elements(at + 8, itemEnd, syntax, depth + 1, `item of the ${sequence}`);
+      if (inner.problem) {
+        // Name the outermost sequence of a too-deep nesting: that is the element a reader can point at.
+        const tooDeep = depth === 0 && inner.problem.startsWith("sequences nest");
+        return { position, problem: tooDeep ? `DICOM ${sequence}: ${inner.problem}` : inner.problem };
+      }
+      at = length === UNDEFINED ? inner.position : itemEnd;
+    }
+    return delimited
+      ? {
+        position,
+        problem: `DICOM ${sequence} has no sequence delimitation item before the end of the file`,
+      }
+      : { position: at };
+  }
+
+  fragments(start: number, end: number, syntax: Syntax): { position: number; problem?: string } {
+    let at = start;
+    while (at + 8 <= end) {
+      const group = this.view.getUint16(at, syntax.little),
+        element = this.view.getUint16(at + 2, syntax.little);
+      const length = this.view.getUint32(at + 4, syntax.little);
+      if (group === 0xfffe && element === 0xe0dd) return { position: at + 8 };
+      if (group !== 0xfffe || element !== 0xe000) {
+        return {
+          position: at,
+          problem: `Pixel Data (7FE0,0010): the fragment ${
+            this.at(at)
+          } does not start with the item tag (FFFE,E000)`,
+        };
+      }
+      if (at + 8 + length > end) {
+        return {
+          position: at,
+          problem: `Pixel Data (7FE0,0010): the fragment ${
+            this.at(at)
+          } declares ${length} bytes, but the file ends ${end - at - 8} bytes later`,
+        };
+      }
+      at += 8 + length;
+    }
+    return { position: end };
+  }
+}
+
+const TRANSFER_SYNTAXES: Record<string, Syntax> = {
+  "1.2.840.10008.1.2": { explicit: false, little: true },
+  "1.2.840.10008.1.2.2": { explicit: true, little: false },
+};
+
+/**
+ * The first structural problem of a DICOM header, or undefined when the walk finds none. `bytes` is
+ * the file with its preamble (or a preamble-less dataset, then `guessedSyntax` says how to read it).
+ *
+ * @example
+ * ```ts
+ * const bytes = Deno.readFileSync("CT_small.dcm");
+ * bytes[0x334] = 0xff; // a length byte of an element in the dataset
+ * dicomHeaderProblem(bytes);
+ * // "DICOM tag (0018,0060) at byte 820 declares a value length of 65283 bytes, but the file ends 38244 bytes later"
+ * ```
+ */
+export function dicomHeaderProblem(bytes: Uint8Array, guessedSyntax?: string): string | undefined {
+  const prefixed = bytes.length >= 132 && String.fromCharCode(...bytes.subarray(128, 132)) === "DICM";
+  let walk = new Walk(bytes);
+  let position = prefixed ? 132 : 0;
+  let transferSyntax = guessedSyntax;
+  if (prefixed || !guessedSyntax) {
+    const isMeta = (tag: number) => (tag >>> 16) !== 0x0002;
+    const meta = walk.elements(position, bytes.length, { explicit: true, little: true }, 0, "file", isMeta);
+    if (meta.problem) return meta.problem;
+    if (!meta.tags.has(0x00020010)) {
+      return "DICOM File Meta lacks the (0002,0010) Transfer Syntax UID element";
+    }
+    transferSyntax = readTransferSyntax(bytes, position, meta.position);
+    position = meta.position;
+  }
+  if (transferSyntax === "1.2.840.10008.1.2.1.99") {
+    try {
+      walk = new Walk(new Uint8Array(inflateRawSync(bytes.subarray(position))), position);
+      position = 0;
+    } catch {
+      return undefined; // the inflater reports its own, specific failure
+    }
+  }
+  if (position >= walk.bytes.length) {
+    return `DICOM file ends at byte ${walk.base + position}, right after its File Meta: there is no dataset`;
+  }
+  const syntax = TRANSFER_SYNTAXES[transferSyntax ?? ""] ?? { explicit: true, little: true };
+  return walk.elements(position, walk.bytes.length, syntax, 0, "file").problem;
+}
+
+function readTransferSyntax(bytes: Uint8Array, start: number, end: number): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let position = start; position + 8 <= end;) {
+    const tag = ((view.getUint16(position, true) << 16) | view.getUint16(position + 2, true)) >>> 0;
+    const vr = String.fromCharCode(bytes[position + 4], bytes[position + 5]);
+    const long = LONG_VRS.has(vr);
+    const length = long ? view.getUint32(position + 8, true) : view.getUint16(position + 6, true);
+    const valueStart = position + (long ? 12 : 8);
+    if (tag === 0x00020010) {
+      return String.fromCharCode(...bytes.subarray(valueStart, valueStart + length)).replace(/[\0 ]+$/, "");
+    }
+    position = valueStart + length;
+  }
+  return undefined;
+}
