@@ -301,14 +301,18 @@ function outputSampleBytes(datatype: number): number {
 function layoutOf(header: NiftiHeader, path: string, maxBytes: number): NiftiLayout {
   const rank = header.dim[0];
   if (!Number.isInteger(rank) || rank < 1 || rank > 7) {
-    throw new CorruptFileError(`${path}: NIfTI dim[0] (number of dimensions) is outside 1..7`);
+    throw new CorruptFileError(`${path}: NIfTI dim[0] (number of dimensions) = ${rank}, outside 1..7`);
   }
   const sizes = header.dim.slice(1, rank + 1);
-  if (sizes.some((size) => !Number.isSafeInteger(size) || size < 1)) {
-    throw new CorruptFileError(`${path}: NIfTI dimension is zero, negative or not an integer`);
+  const bad = sizes.findIndex((size) => !Number.isSafeInteger(size) || size < 1);
+  if (bad >= 0) {
+    throw new CorruptFileError(
+      `${path}: NIfTI dim[${bad + 1}] = ${sizes[bad]}: a dimension must be at least 1`,
+    );
   }
-  if (sizes.some((size) => size > 0x7fffffff)) {
-    throw new CorruptFileError(`${path}: NIfTI dimension is implausibly large`);
+  const huge = sizes.findIndex((size) => size > 0x7fffffff);
+  if (huge >= 0) {
+    throw new CorruptFileError(`${path}: NIfTI dim[${huge + 1}] = ${sizes[huge]} is implausibly large`);
   }
   const voxelBytes = VOXEL_BYTES[header.datatype];
   if (voxelBytes === undefined) {
@@ -333,7 +337,9 @@ function layoutOf(header: NiftiHeader, path: string, maxBytes: number): NiftiLay
   const headerSize = header.version === 1 ? NIFTI1_HEADER_SIZE : NIFTI2_HEADER_SIZE;
   if (!Number.isSafeInteger(header.voxOffset) || header.voxOffset < headerSize) {
     // vox_offset is a float in NIfTI-1 but must still be a whole byte offset past the header.
-    throw new CorruptFileError(`${path}: NIfTI vox_offset does not point past the header`);
+    throw new CorruptFileError(
+      `${path}: NIfTI vox_offset = ${header.voxOffset} does not point past the ${headerSize}-byte header`,
+    );
   }
   return { cols, rows, frames, channels, voxels, sourceBytes, outputBytes };
 }
@@ -424,8 +430,16 @@ function fullBytes(bytes: Uint8Array, header: NiftiHeader, needed: number, path:
     if (code === "ERR_BUFFER_TOO_LARGE") {
       throw new CorruptFileError(`${path}: gzip stream inflates far past the declared NIfTI volume size`);
     }
-    const truncated = code === "Z_BUF_ERROR";
-    throw new CorruptFileError(`${path}: ${truncated ? "truncated" : "corrupt"} gzip stream`);
+    if (code === "Z_BUF_ERROR") {
+      throw new CorruptFileError(
+        `${path}: gzip stream is cut short before the end of the NIfTI data (${needed} bytes needed)`,
+      );
+    }
+    throw new CorruptFileError(
+      `${path}: gzip stream of the NIfTI file is corrupt (zlib: ${
+        String((error as Error).message).slice(0, 80)
+      })`,
+    );
   }
 }
 

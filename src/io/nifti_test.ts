@@ -218,3 +218,21 @@ Deno.test("readNifti: RGB24 gives 3 interleaved channels", () => {
   assert.deepEqual([volume.cols, volume.rows, volume.frames, volume.channels], [3, 2, 1, 3]);
   assert.deepEqual(Array.from(volume.data), Array.from(voxels));
 });
+
+Deno.test("readNifti: a bad dimension or vox_offset names the field and its value", () => {
+  const bytes = niftiBytes("anatomical.nii").slice();
+  const view = new DataView(bytes.buffer);
+  const little = view.getInt32(0, true) === 348;
+  view.setInt16(40 + 2 * 2, -5, little); // dim[2]
+  assert.throws(() => readNifti(bytes, { path: "in/a.nii" }), (error: Error) => {
+    assert.ok(error instanceof CorruptFileError, error.name);
+    assert.equal(error.message, "in/a.nii: NIfTI dim[2] = -5: a dimension must be at least 1");
+    return true;
+  });
+  const offset = niftiBytes("anatomical.nii").slice();
+  new DataView(offset.buffer).setFloat32(108, 100, little); // vox_offset inside the header
+  assert.throws(
+    () => readNifti(offset, { path: "b.nii" }),
+    /^CorruptFileError: b\.nii: NIfTI vox_offset = 100 does not point past the 348-byte header$/,
+  );
+});
