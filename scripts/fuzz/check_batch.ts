@@ -27,7 +27,10 @@ export interface Finding {
   seconds?: number;
 }
 
-/** Messages that betray an unhandled JavaScript or WebAssembly failure rather than a reason. */
+/**
+ * Messages that betray an unhandled JavaScript or WebAssembly failure, or a library's bare message,
+ * rather than a reason naming the structure or field of the file that is wrong.
+ */
 const UNSPECIFIC = [
   /cannot read propert/i,
   /is not a function/i,
@@ -42,6 +45,25 @@ const UNSPECIFIC = [
   /^\s*(undefined|null|error|unknown)?\s*$/i,
   /\babort\(/i,
   /\[object /i,
+  // A decoder's bare message passed on: it says something failed, not which structure or field.
+  /libpng read error/i,
+  /corrupt header:\s*$/i,
+  /treated as error due to failOn/i,
+  /\(decoder error\)/i,
+  /could not be decoded \((no reason given|unknown)\)/i,
+  /JpegDecoder\d*::ErrorExit/i,
+  // dicom-parser's internals: they name a parser function, not the element that is broken.
+  /buffer overrun/i,
+  /attempt to read (past|beyond) (the )?end of (the )?buffer/i,
+  /ByteStream: parameter/i,
+  /invalid value for parameter/i,
+  /\bdicomParser\b/i,
+  /\b(parseDicom\w*|readSequenceItem\w*|readFixedString|readPart10Header|\w+ByteArrayParser)\b/,
+  /header is truncated or malformed/i,
+  // Umbrella texts that replaced a specific reason before.
+  /dimension is zero, negative or not an integer/i,
+  /^(truncated|corrupt) gzip stream$/i,
+  /^corrupt file$/i,
 ];
 
 /**
@@ -50,6 +72,7 @@ const UNSPECIFIC = [
  * @example
  * ```ts
  * isUnspecific("Cannot read properties of undefined (reading 'length')"); // true
+ * isUnspecific("image data cannot be decoded: vipspng: libpng read error"); // true
  * isUnspecific("pixel data has 8130 bytes, 8192 expected"); // false
  * ```
  */
