@@ -157,7 +157,7 @@ function endOfScan(bytes: Uint8Array, start: number, family: JpegFamily): number
  * @example
  * ```ts
  * const { problem } = jpegStructure(Deno.readFileSync("fixtures/inputs/case_0004.jpg").subarray(0, 4000));
- * problem; // "JPEG scan (SOS at byte 623) is cut short: the code stream ends at byte 4000 with no EOI marker"
+ * problem; // "JPEG scan (SOS at byte 360) is cut short: the code stream ends at byte 4000 with no EOI marker"
  * ```
  */
 export function jpegStructure(

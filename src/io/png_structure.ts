@@ -121,7 +121,7 @@ function checkImageData(header: Ihdr, idat: Uint8Array[]): string | undefined {
  * ```ts
  * const bytes = Deno.readFileSync("fixtures/truth/case_0000_roi.png");
  * pngStructureProblem(bytes); // undefined
- * pngStructureProblem(bytes.subarray(0, 500)); // "PNG chunk IDAT at byte 33 declares 956 data bytes, ..."
+ * pngStructureProblem(bytes.subarray(0, 500)); // "PNG chunk IDAT at byte 54 declares 923 data bytes, but the file ends 438 bytes later (CRC included)"
  * ```
  */
 export function pngStructureProblem(bytes: Uint8Array): string | undefined {

@@ -294,7 +294,15 @@ class Walk {
       }
       at += 8 + length;
     }
-    return { position: end };
+    if (at < end) {
+      return {
+        position: at,
+        problem: `Pixel Data (7FE0,0010): the file ends ${this.at(end)} inside the header of the fragment ${
+          this.at(at)
+        }`,
+      };
+    }
+    return { position: end }; // a missing sequence delimiter at the very end is tolerated
   }
 }
 
@@ -310,9 +318,9 @@ const TRANSFER_SYNTAXES: Record<string, Syntax> = {
  * @example
  * ```ts
  * const bytes = Deno.readFileSync("CT_small.dcm");
- * bytes[0x334] = 0xff; // a length byte of an element in the dataset
+ * new DataView(bytes.buffer).setUint16(3270, 0xfff0, true); // the value length of (0028,0010) Rows
  * dicomHeaderProblem(bytes);
- * // "DICOM tag (0018,0060) at byte 820 declares a value length of 65283 bytes, but the file ends 38244 bytes later"
+ * // "DICOM tag (0028,0010) Rows at byte 3264 declares a value length of 65520 bytes, but the file ends 35934 bytes later"
  * ```
  */
 export function dicomHeaderProblem(bytes: Uint8Array, guessedSyntax?: string): string | undefined {

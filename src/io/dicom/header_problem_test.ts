@@ -71,3 +71,18 @@ Deno.test("dicomHeaderProblem: a missing Transfer Syntax UID, a cut header and d
     `DICOM sequence (0008,1115) at byte ${pixel}: sequences nest more than 64 levels deep`,
   );
 });
+
+Deno.test("readDicom: a fragment item header cut by the end of the file is named (fuzz seed 31, delete-span)", async () => {
+  const bytes = sample("SC_rgb_dcmtk_eb_cy_np.dcm");
+  const cut = new Uint8Array([...bytes.subarray(0, 2656), ...bytes.subarray(2663)]);
+  await assert.rejects(readDicom(cut, { path: "cut.dcm" }), (error: Error) => {
+    assert.ok(error instanceof CorruptFileError, error.name);
+    assert.equal(
+      error.message,
+      `cut.dcm: Pixel Data (7FE0,0010): the file ends at byte ${cut.length} inside the header of the fragment at byte ${
+        cut.length - 1
+      }`,
+    );
+    return true;
+  });
+});
