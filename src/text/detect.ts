@@ -230,9 +230,19 @@ export class TextDetector {
     const feeds = {
       [this.#session.inputNames[0]]: new Tensor("float32", input, [1, 3, modelRows, modelCols]),
     };
-    const output = await this.#session.run(feeds);
-    const prob = output[this.#session.outputNames[0]].data as Float32Array;
-    const boxes = dbBoxes(prob, modelRows, modelCols, options);
+    const outputs = await this.#session.run(feeds);
+    let boxes: ScoredBox[];
+    try {
+      boxes = dbBoxes(
+        outputs[this.#session.outputNames[0]].data as Float32Array,
+        modelRows,
+        modelCols,
+        options,
+      );
+    } finally {
+      // Output tensors hold native memory that V8 does not see: free it now, not at some later GC.
+      for (const tensor of Object.values(outputs)) tensor.dispose();
+    }
     const sx = region.width / modelCols;
     const sy = region.height / modelRows;
     return boxes.map((box) => {

@@ -50,17 +50,23 @@ export class TextRecognizer {
     const feeds = {
       [this.#session.inputNames[0]]: new Tensor("float32", input, [1, 3, RECOGNITION_HEIGHT, tensorWidth]),
     };
-    const output = (await this.#session.run(feeds))[this.#session.outputNames[0]];
-    const [, steps, classes] = output.dims as number[];
-    if (!this.#checked) {
-      // The key list and model must agree, or every character would be shifted.
-      if (classes !== this.#keys.length) {
-        throw new ModelLoadError(
-          `recognition model has ${classes} classes but the key list gives ${this.#keys.length}`,
-        );
+    const outputs = await this.#session.run(feeds);
+    // Output tensors hold native memory that V8 does not see: free it now, not at some later GC.
+    try {
+      const output = outputs[this.#session.outputNames[0]];
+      const [, steps, classes] = output.dims as number[];
+      if (!this.#checked) {
+        // The key list and model must agree, or every character would be shifted.
+        if (classes !== this.#keys.length) {
+          throw new ModelLoadError(
+            `recognition model has ${classes} classes but the key list gives ${this.#keys.length}`,
+          );
+        }
+        this.#checked = true;
       }
-      this.#checked = true;
+      return ctcGreedyDecode(output.data as Float32Array, steps, this.#keys);
+    } finally {
+      for (const tensor of Object.values(outputs)) tensor.dispose();
     }
-    return ctcGreedyDecode(output.data as Float32Array, steps, this.#keys);
   }
 }
