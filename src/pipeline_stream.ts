@@ -9,6 +9,7 @@
 import { dirname, join } from "node:path";
 import { displayRange, toDisplay8, toDisplay8WithRange } from "./display.ts";
 import type { Engines, RoiFinding, TextFindings } from "./engines.ts";
+import { collectGarbage } from "./collect_garbage.ts";
 import { UnsupportedFormatError } from "./errors.ts";
 import { stageFolder } from "./io/atomic.ts";
 import { type FrameSource, openFrameSource } from "./io/frame_source.ts";
@@ -33,7 +34,7 @@ import { blackLevel, keepRegion, prepareRegion } from "./volume_ops.ts";
 
 /** Frames decoded, blanked and encoded together in pass 2. */
 export const STREAM_CHUNK_FRAMES = 8;
-/** A collectable-garbage hint (when the runtime exposes `gc`) every this many frames. */
+/** A full garbage collection every this many frames: decoded and encoded frames are external memory. */
 const GC_EVERY_FRAMES = 32;
 /**
  * ROI sample size. `us` samples exactly the 16 frames its sector fit would pick from the whole loop
@@ -290,6 +291,8 @@ async function decideFromSample(
       () => engines.detectText(textVolume, { ...options, textFrames: "all" }),
     );
     appendFindings(findings, toSourceFrames(found, window));
+    // A window leaves about 100 MB of frame copies and model outputs that V8 has not yet collected.
+    collectGarbage();
   }
   const noRoi: RoiFinding = { method: "none", score: null, geometry: {}, mask: null, cropBox: null };
   if (options.mode === "text") return { findings, roi: noRoi, range, fullDepth, fill: 0 };
@@ -303,6 +306,7 @@ async function decideFromSample(
   const roi = await clock("roi", () => engines.findRoi(blanked, options));
   // The black outside the ROI, taken as the whole-file pipeline does: on the text-blanked pixels written.
   const fill = blackLevel(fullDepth ? engines.blankText(roiRaw, findings.boxes, options) : blanked);
+  collectGarbage();
   return { findings, roi, range, fullDepth, fill };
 }
 
@@ -425,7 +429,7 @@ async function writeFrameStream(
     sinceCollection += end - start;
     if (sinceCollection >= GC_EVERY_FRAMES) {
       sinceCollection = 0;
-      (globalThis as { gc?: () => void }).gc?.();
+      collectGarbage();
     }
   }
   return {
