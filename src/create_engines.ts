@@ -2,6 +2,7 @@
  * Build the Engines a worker holds: OCR sessions loaded once, ROI finding, masking and site rules.
  * @module
  */
+import sharp from "sharp";
 import type { Engines } from "./engines.ts";
 import { textCsv } from "./io/text_csv.ts";
 import { FILTERED_CSV_COLUMNS, filterTextRows, parseRules, type SiteRules } from "./phi/rules.ts";
@@ -28,6 +29,8 @@ export interface EngineOptions {
  * ```
  */
 export async function createEngines(engineOptions: EngineOptions = {}): Promise<Engines> {
+  // libvips keeps up to 50 MB of operation results for reuse; no frame is ever encoded twice.
+  sharp.cache(false);
   // Loaded eagerly: a missing or corrupt model is a start-up error, not a skip for every file.
   const textEngine: TextEngine = await createTextEngine({
     threads: engineOptions.threads ?? 1,
