@@ -30,6 +30,8 @@ export interface BatchOptions {
   mapping?: string;
   /** Called after each file, e.g. by tests. */
   onFile?: (outcome: FileOutcome) => void;
+  /** ONNX Runtime threads per worker (`--threads`). Default: cores / workers, at least 1. */
+  threads?: number;
   /** Slower OCR detection for less memory per worker (`--low-memory`). */
   lowMemory?: boolean;
   /** Aborted: start no new file, finish the ones in flight (first Ctrl-C). */
@@ -121,7 +123,7 @@ export async function runBatch(
   // Workers × ONNX threads ≤ cores: one busy file gets both cores, two files get one each.
   const cores = navigator.hardwareConcurrency ?? 1;
   const pool = await createFilePool(workers, {
-    threads: Math.max(1, Math.floor(cores / workers)),
+    threads: batchOptions.threads ?? Math.max(1, Math.floor(cores / workers)),
     lowMemory: batchOptions.lowMemory,
   });
   let notDone: FileJob[] = [];
