@@ -85,7 +85,19 @@ const HEADLINES: Headline[] = [
     unit: "frames/s",
     higherIsBetter: true,
   },
+  {
+    label: "us end-to-end --jobs 1 --threads 1",
+    path: "endToEnd.us.jobs1Threads1.framesPerSecond",
+    unit: "frames/s",
+    higherIsBetter: true,
+  },
   { label: "scaling jobs2/jobs1 (>=1.7)", path: "endToEnd.us.scaling", unit: "x", higherIsBetter: true },
+  {
+    label: "scaling jobs2/jobs1, one core per worker",
+    path: "endToEnd.us.scalingOneCore",
+    unit: "x",
+    higherIsBetter: true,
+  },
   {
     label: "us end-to-end peak RSS j2",
     path: "endToEnd.us.jobs2.peakRssMB",
@@ -107,6 +119,12 @@ const HEADLINES: Headline[] = [
   {
     label: "end-to-end/floor (>=0.5)",
     path: "codecFloor.endToEndOverFloor",
+    unit: "x",
+    higherIsBetter: true,
+  },
+  {
+    label: "end-to-end one core/floor",
+    path: "codecFloor.endToEndOneCoreOverFloor",
     unit: "x",
     higherIsBetter: true,
   },
@@ -184,6 +202,15 @@ export async function runBench(
     };
     const jobs1 = await stage("us end-to-end --jobs 1", { stage: "e2e", input: loops, mode: "us", jobs: 1 });
     const jobs2 = await stage("us end-to-end --jobs 2", { stage: "e2e", input: loops, mode: "us", jobs: 2 });
+    // --jobs 1 gives its one worker both cores for OCR, so jobs2/jobs1 cannot reach 2 by construction;
+    // with one OCR thread per worker the ratio measures how well the pool itself scales.
+    const jobs1Threads1 = await stage("us end-to-end --jobs 1 --threads 1", {
+      stage: "e2e",
+      input: loops,
+      mode: "us",
+      jobs: 1,
+      threads: 1,
+    });
     const mp4 = await stage("us end-to-end MP4", { stage: "e2e", input: MP4_FILE, mode: "us", jobs: 1 });
     const floor = await stage("codec floor", { stage: "floor", dir: loops });
     const e2eFps = typeof jobs1.framesPerSecond === "number" && jobs1.frames ? jobs1.framesPerSecond : null;
@@ -221,13 +248,21 @@ export async function runBench(
       read,
       write,
       endToEnd: {
-        us: { jobs1, jobs2, scaling: ratio(jobs2.framesPerSecond, jobs1.framesPerSecond) },
+        us: {
+          jobs1,
+          jobs2,
+          jobs1Threads1,
+          scaling: ratio(jobs2.framesPerSecond, jobs1.framesPerSecond),
+          scalingOneCore: ratio(jobs2.framesPerSecond, jobs1Threads1.framesPerSecond),
+        },
         mp4,
         large,
       },
       codecFloor: {
         ...floor,
         endToEndOverFloor: ratio(e2eFps, floorFps),
+        // The floor runs on one core: the same single core end to end.
+        endToEndOneCoreOverFloor: ratio(jobs1Threads1.framesPerSecond, floorFps),
         floorOverEndToEnd: ratio(floorFps, e2eFps),
       },
       optional,

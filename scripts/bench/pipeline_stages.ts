@@ -14,6 +14,8 @@ import { frameLength } from "../../src/volume.ts";
 /** Result of one end-to-end batch. */
 export interface EndToEnd {
   jobs: number;
+  /** OCR threads per worker, when set (default cores / jobs). */
+  threads?: number;
   files: number;
   ok: number;
   skipped: number;
@@ -38,7 +40,7 @@ export async function benchEndToEnd(
   input: string,
   mode: Mode,
   jobs: number,
-  lowMemory = false,
+  settings: { lowMemory?: boolean; threads?: number } = {},
 ): Promise<EndToEnd> {
   const outRoot = await Deno.makeTempDir({ prefix: "logik-bench-e2e-" });
   const stepMs: Record<string, number> = {};
@@ -48,7 +50,8 @@ export async function benchEndToEnd(
     const started = performance.now();
     const summary = await runBatch(input, outRoot, parseProcessOptions({ mode }), {
       jobs,
-      lowMemory,
+      lowMemory: settings.lowMemory,
+      threads: settings.threads,
       onFile(outcome) {
         if (!outcome.ok) {
           errors.push(`${outcome.kind}: ${outcome.message}`);
@@ -63,6 +66,7 @@ export async function benchEndToEnd(
     const seconds = (performance.now() - started) / 1000;
     return {
       jobs,
+      ...(settings.threads ? { threads: settings.threads } : {}),
       files: summary.filesSeen,
       ok: summary.ok,
       skipped: summary.skipped,

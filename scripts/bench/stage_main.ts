@@ -12,7 +12,7 @@ import { benchCodecFloor, benchEndToEnd } from "./pipeline_stages.ts";
 export type StageRequest =
   | { stage: "read"; file: string; repetitions: number }
   | { stage: "write"; file: string; format: "jpeg" | "png"; repetitions: number }
-  | { stage: "e2e"; input: string; mode: "us" | "deid"; jobs: number; lowMemory?: boolean }
+  | { stage: "e2e"; input: string; mode: "us" | "deid"; jobs: number; lowMemory?: boolean; threads?: number }
   | { stage: "floor"; dir: string }
   | { stage: "optional"; name: OptionalBench; options: { quick?: boolean } };
 
@@ -38,7 +38,10 @@ export async function runStage(request: StageRequest): Promise<Record<string, un
       result = await benchWrite(request.file, request.format, request.repetitions);
       break;
     case "e2e":
-      result = await benchEndToEnd(request.input, request.mode, request.jobs, request.lowMemory);
+      result = await benchEndToEnd(request.input, request.mode, request.jobs, {
+        lowMemory: request.lowMemory,
+        threads: request.threads,
+      });
       break;
     case "floor":
       result = await benchCodecFloor(request.dir);
