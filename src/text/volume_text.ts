@@ -104,6 +104,29 @@ function cropFrame(frame: Frame8, area: Box): Frame8 {
   return { rows: area.height, cols: area.width, channels: frame.channels, data: boxPixels(frame, area) };
 }
 
+/** Share of the frame's rows above which the second pass searches the whole frame instead of bands. */
+const MAX_BAND_FRACTION = 0.5;
+
+/**
+ * Full-width bands around the lines of `known` text, one line height above and below each, merged
+ * where they meet: where the second pass looks for text beside text. Null when they would cover
+ * more than MAX_BAND_FRACTION of the rows (the whole frame is then cheaper to search at once).
+ */
+function linesBeside(known: Box[], rows: number, cols: number): Box[] | null {
+  const spans = known
+    .map((box) => [Math.max(0, box.y - box.height), Math.min(rows, box.y + 2 * box.height)])
+    .sort((a, b) => a[0] - b[0]);
+  const merged: number[][] = [];
+  for (const [start, end] of spans) {
+    const last = merged.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  const covered = merged.reduce((sum, [start, end]) => sum + end - start, 0);
+  if (covered > MAX_BAND_FRACTION * rows) return null;
+  return merged.map(([start, end]) => ({ x: 0, y: start, width: cols, height: end - start }));
+}
+
 /** Quick per-frame pass of a loop: no upscaling, long side at most 512 model pixels. */
 const QUICK_SCAN = { minSideLength: 0, limitSideLength: 512 };
 
@@ -367,9 +390,11 @@ async function findTextBoxes(
       const single: Volume = { ...volume8, frames: 1, data: summary.data };
       const blanked = frame8(maskText(single, known, { fill: "background" }), 0);
       const tallestKnown = Math.max(...known.map((box) => box.height));
-      for (
-        const box of await confirmedText(engine, read, blanked, await engine.detector.detect(blanked), cache)
-      ) {
+      const bands = linesBeside(known, blanked.rows, blanked.cols);
+      const candidates = bands
+        ? await detectInAreas(engine, blanked, bands)
+        : await engine.detector.detect(blanked);
+      for (const box of await confirmedText(engine, read, blanked, candidates, cache)) {
         // The text this pass is for sits beside text found already, and is about its size.
         if (box.height > 1.5 * tallestKnown || overlapsAny(box, known)) continue;
         if (!await readsAsText(read, blanked, box)) continue;
