@@ -65,17 +65,17 @@ export function resizeToTensor(
     offset[c] = -normalisation.mean[c] / normalisation.std[c];
   }
   if (region.width === outCols && region.height === outRows) {
-    // Same size: a straight normalising copy, no interpolation.
+    // Same size: a straight normalising copy, no interpolation, each source row read once.
+    const [s0, s1, s2] = sourceChannel;
+    const [g0, g1, g2] = gain;
+    const [o0, o1, o2] = offset;
     for (let oy = 0; oy < outRows; oy++) {
       const rowStart = ((region.y + oy) * cols + region.x) * channels;
-      for (let c = 0; c < 3; c++) {
-        const sc = sourceChannel[c];
-        const g = gain[c];
-        const o = offset[c];
-        const base = c * plane + oy * tensorCols;
-        for (let ox = 0, i = rowStart + sc; ox < outCols; ox++, i += channels) {
-          tensor[base + ox] = data[i] * g + o;
-        }
+      const base = oy * tensorCols;
+      for (let ox = 0, i = rowStart; ox < outCols; ox++, i += channels) {
+        tensor[base + ox] = data[i + s0] * g0 + o0;
+        tensor[plane + base + ox] = data[i + s1] * g1 + o1;
+        tensor[2 * plane + base + ox] = data[i + s2] * g2 + o2;
       }
     }
     return tensor;
