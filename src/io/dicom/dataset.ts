@@ -126,6 +126,17 @@ function safeReason(error: unknown): string {
   return errorText(error).replace(/^dicomParser[.:]\s*/, "").slice(0, 160);
 }
 
+/** Header of the element that stands in for preamble and File Meta in an inflated dataset: (0000,0000) OB. */
+const FILLER_HEADER = Uint8Array.of(0, 0, 0, 0, 0x4f, 0x42, 0, 0, 0, 0, 0, 0);
+
+/** Drop the stand-in element the inflater put at byte 0 (group 0000 never belongs in a file's dataset). */
+function removeFiller(dataSet: DataSet): void {
+  const filler = dataSet.elements.x00000000;
+  if (filler && filler.dataOffset === FILLER_HEADER.length && filler.vr === "OB") {
+    delete dataSet.elements.x00000000;
+  }
+}
+
 /**
  * Parse a DICOM byte stream. Throws UnsupportedFormatError when the bytes are not DICOM at all and
  * CorruptFileError when a DICOM header is broken before the pixel data. With `stopAtPixelData` the
@@ -176,8 +187,15 @@ export function parseDicomBytes(
       }
       throw new CorruptFileError(`${path}: deflated dataset could not be inflated (${safeReason(error)})`);
     }
+    // dicom-parser parses the returned array from byte 0, not from `position`: the preamble and "DICM"
+    // would be read as elements, and whether that lands on the File Meta again depends on its bytes
+    // (without (0002,0000) it did not, and the whole dataset failed with "buffer overrun"). The File Meta
+    // is already parsed (its values are read from these same offsets), so the preamble's first 12 bytes
+    // become the header of one OB element that spans up to `position`; it is skipped, then removed.
     const full = new Uint8Array(position + inflated.length);
     full.set(array.subarray(0, position));
+    full.set(FILLER_HEADER);
+    new DataView(full.buffer).setUint32(8, position - FILLER_HEADER.length, true);
     full.set(inflated, position);
     return full;
   };
@@ -212,6 +230,7 @@ export function parseDicomBytes(
       );
     }
   }
+  removeFiller(dataSet);
   const transferSyntax = ((truncated ? undefined : dataSet.string("x00020010")) ?? guessedSyntax ??
     IMPLICIT_VR_LITTLE_ENDIAN)
     .replace(/\0/g, "").trim();

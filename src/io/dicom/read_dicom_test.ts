@@ -515,6 +515,23 @@ Deno.test("deflated, enhanced multi-frame and functional-group metadata", async 
   assert.ok(enhancedCt.meta.pixelSpacing && enhancedCt.meta.pixelSpacing[0] > 0);
 });
 
+Deno.test("deflated dataset whose File Meta has no group length (0002,0000), or a non-zero preamble", async () => {
+  // dicom-parser reads the inflated array from byte 0; without the 12-byte (0002,0000) element the old
+  // inflater output ran out of step there ("buffer overrun"), though the file is valid without it.
+  const bytes = sample("image_dfl.dcm");
+  const reference = await readDicom(bytes, { path: "dfl.dcm" });
+  const dropped = new Uint8Array(bytes.length - 12);
+  dropped.set(bytes.subarray(0, 132));
+  dropped.set(bytes.subarray(144), 132);
+  assert.deepEqual([...bytes.subarray(132, 136)], [2, 0, 0, 0]); // (0002,0000) was at 132
+  const volume = await readDicom(dropped, { path: "dfl_drop.dcm" });
+  assert.equal(volume.meta.transferSyntax, "1.2.840.10008.1.2.1.99");
+  assertSamePixels(volume.data, reference.data, "no group length");
+  const preamble = bytes.slice();
+  preamble.fill(0x41, 0, 128);
+  assertSamePixels((await readDicom(preamble, { path: "dfl_pre.dcm" })).data, reference.data, "preamble");
+});
+
 Deno.test("maxBytes refuses before decoding, naming the path", async () => {
   await assert.rejects(load("examples_ybr_color.dcm", 1_000_000), (error: Error) => {
     assert.ok(error instanceof TooLargeError);
