@@ -17,6 +17,8 @@ let trim: (() => void) | null | undefined;
 function findTrim(): (() => void) | null {
   if (Deno.build.os !== "linux") return null;
   try {
+    // Never prompt for FFI: without the permission there is simply no trim.
+    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
     const libc = Deno.dlopen("libc.so.6", { malloc_trim: { parameters: ["usize"], result: "i32" } });
     return () => void libc.symbols.malloc_trim(0n);
   } catch {
