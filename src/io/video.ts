@@ -9,6 +9,7 @@ import { CorruptFileError, ReadError, TooLargeError, UnsupportedFormatError } fr
 import type { Volume } from "../volume.ts";
 import { cleanFfmpegLine, type FfmpegBackend, selectFfmpeg } from "./ffmpeg.ts";
 import { createFfmpegWasm, type FfmpegWasm } from "./ffmpeg_wasm.ts";
+import { videoFailureReason } from "./video_structure.ts";
 
 /** Default refusal threshold for the decoded frames: 4 GiB. */
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
@@ -110,23 +111,47 @@ async function probe(ffmpeg: string, path: string, displayPath: string): Promise
     stdout: "null",
     stderr: "piped",
   }).output();
-  return checkedProbe(new TextDecoder().decode(stderr), path, displayPath);
+  return await checkedProbe(new TextDecoder().decode(stderr), path, displayPath, path);
 }
 
-/** The probe from `ffmpeg -i` output, or the error that says why the input is unusable. */
-function checkedProbe(text: string, path: string, displayPath: string): VideoProbe {
+/**
+ * The probe from `ffmpeg -i` output, or the error that says why the input is unusable. `ffmpegPath` is
+ * the name ffmpeg saw (cleaned out of its lines), `filePath` the file on disk for the structure check.
+ */
+async function checkedProbe(
+  text: string,
+  ffmpegPath: string,
+  displayPath: string,
+  filePath: string,
+): Promise<VideoProbe> {
   if (!/^Input #/m.test(text)) {
-    const reason = probeErrors(text).map((line) => cleanFfmpegLine(line, path, displayPath)).at(-1);
+    const said = probeErrors(text).map((line) => cleanFfmpegLine(line, ffmpegPath, displayPath)).at(-1);
     throw new CorruptFileError(
-      `${displayPath}: ffmpeg cannot open the video: ${reason ?? "no reason given"}`,
+      `${displayPath}: ${(await videoFailureReason(filePath, said, "open")).reason}`,
     );
   }
   const found = parseProbe(text);
-  if (!found) throw new UnsupportedFormatError(`${displayPath}: no video stream`);
+  if (!found) throw await noVideoStream(filePath, displayPath);
   if (found.width < 1 || found.height < 1) {
     throw new CorruptFileError(`${displayPath}: video frame size is zero`);
   }
   return found;
+}
+
+/**
+ * The error for a probe without a video stream: a broken box or chunk explains it (CorruptFileError),
+ * else it is unsupported (UnsupportedFormatError, naming the missing video track when the walk saw that).
+ *
+ * @example
+ * ```ts
+ * throw await noVideoStream("/data/cut.mp4", "cut.mp4");
+ * // CorruptFileError: cut.mp4: MP4 box "moov" at byte 32 declares 1125 bytes, but the file ends 568 bytes after its start
+ * ```
+ */
+export async function noVideoStream(filePath: string, displayPath: string): Promise<Error> {
+  const found = await videoFailureReason(filePath, undefined, "open");
+  if (found.structural && !found.noVideo) return new CorruptFileError(`${displayPath}: ${found.reason}`);
+  return new UnsupportedFormatError(`${displayPath}: ${found.noVideo ? found.reason : "no video stream"}`);
 }
 
 function formatBytes(bytes: number): string {
@@ -193,9 +218,8 @@ export async function readVideo(path: string, options: VideoReadOptions): Promis
     throw new TooLargeError(`${displayPath}: decoded video exceeds the limit of ${formatBytes(maxBytes)}`);
   }
   if (!status.success || total === 0 || (errors.length > 0 && !options.tolerateErrors)) {
-    throw new CorruptFileError(
-      `${displayPath}: ffmpeg could not decode the video cleanly: ${errors[0] ?? "no frames decoded"}`,
-    );
+    const { reason } = await videoFailureReason(path, errors[0] ?? "no frames decoded");
+    throw new CorruptFileError(`${displayPath}: ${reason}`);
   }
   return videoVolume(chunks, total, found, errors, displayPath);
 }
@@ -298,7 +322,7 @@ async function readVideoWasm(
   }
   const clean = (lines: string[]) => lines.map((line) => cleanFfmpegLine(line, input, displayPath));
   const probeRun = ffmpeg.exec(["-hide_banner", "-i", input]);
-  const found = checkedProbe(probeRun.stderr.join("\n"), input, displayPath);
+  const found = await checkedProbe(probeRun.stderr.join("\n"), input, displayPath, path);
   refuseExpectedSize(found, displayPath, maxBytes);
 
   const chunks: Uint8Array[] = [];
@@ -326,9 +350,8 @@ async function readVideoWasm(
   }
   const errors = clean(run.stderr);
   if (run.exitCode !== 0 || total === 0 || (errors.length > 0 && !options.tolerateErrors)) {
-    throw new CorruptFileError(
-      `${displayPath}: ffmpeg could not decode the video cleanly: ${errors[0] ?? "no frames decoded"}`,
-    );
+    const { reason } = await videoFailureReason(path, errors[0] ?? "no frames decoded");
+    throw new CorruptFileError(`${displayPath}: ${reason}`);
   }
   return videoVolume(chunks, total, found, errors, displayPath, "decoded by ffmpeg.wasm");
 }

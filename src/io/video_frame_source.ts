@@ -10,7 +10,7 @@
  * 0..n again) therefore decodes the video twice, as a whole-file read followed by a re-read would.
  * @module
  */
-import { CorruptFileError, ReadError, TooLargeError, UnsupportedFormatError } from "../errors.ts";
+import { CorruptFileError, ReadError, TooLargeError } from "../errors.ts";
 import type { Volume, VolumeMeta } from "../volume.ts";
 import { cleanFfmpegLine, findFfmpeg } from "./ffmpeg.ts";
 import {
@@ -21,7 +21,8 @@ import {
   type ResolvedFrameSourceOptions,
   serialiser,
 } from "./frame_source.ts";
-import { parseProbe, type VideoProbe } from "./video.ts";
+import { noVideoStream, parseProbe, type VideoProbe } from "./video.ts";
+import { videoFailureReason } from "./video_structure.ts";
 
 /** A forward gap larger than this many frames restarts ffmpeg at the target instead of draining. */
 const MAX_DRAIN_FRAMES = 16;
@@ -106,7 +107,7 @@ export async function openVideoFrameSource(
     await stop(running);
     const errors = errorLines(await running.stderr).map((line) => cleanFfmpegLine(line, path, label));
     return new CorruptFileError(
-      `${label}: ffmpeg could not decode the video cleanly: ${errors[0] ?? fallback}`,
+      `${label}: ${(await videoFailureReason(path, errors[0] ?? fallback)).reason}`,
     );
   };
 
@@ -117,9 +118,11 @@ export async function openVideoFrameSource(
     const status = await running.child.status;
     const errors = errorLines(await running.stderr).map((line) => cleanFfmpegLine(line, path, label));
     if (!status.success || errors.length > 0) {
-      throw new CorruptFileError(
-        `${label}: ffmpeg could not decode the video cleanly: ${errors[0] ?? "ffmpeg failed"}`,
+      const { reason } = await videoFailureReason(
+        path,
+        errors[0] ?? `ffmpeg exited with code ${status.code}`,
       );
+      throw new CorruptFileError(`${label}: ${reason}`);
     }
   };
 
@@ -227,7 +230,12 @@ async function countFrames(ffmpeg: string, path: string, label: string): Promise
   const counts = [...text.matchAll(/frame=\s*(\d+)/g)];
   const frames = counts.length > 0 ? Number(counts[counts.length - 1][1]) : 0;
   if (!success || frames === 0) {
-    throw new CorruptFileError(`${label}: ffmpeg could not decode the video cleanly: no frames decoded`);
+    const { reason } = await videoFailureReason(
+      path,
+      "no packets could be read from the video stream",
+      "open",
+    );
+    throw new CorruptFileError(`${label}: ${reason}`);
   }
   return frames;
 }
@@ -249,11 +257,11 @@ async function probe(ffmpeg: string, path: string, label: string): Promise<Video
   if (!/^Input #/m.test(text)) {
     const before = errorLines(text.split(/^Input #/m)[0])
       .filter((line) => !/At least one output file must be specified/.test(line));
-    const reason = before.map((line) => cleanFfmpegLine(line, path, label)).at(-1);
-    throw new CorruptFileError(`${label}: ffmpeg cannot open the video: ${reason ?? "no reason given"}`);
+    const said = before.map((line) => cleanFfmpegLine(line, path, label)).at(-1);
+    throw new CorruptFileError(`${label}: ${(await videoFailureReason(path, said, "open")).reason}`);
   }
   const found = parseProbe(text);
-  if (!found) throw new UnsupportedFormatError(`${label}: no video stream`);
+  if (!found) throw await noVideoStream(path, label);
   if (found.width < 1 || found.height < 1) throw new CorruptFileError(`${label}: video frame size is zero`);
   return found;
 }

@@ -59,6 +59,11 @@ Deno.test("video source reports a damaged video as CorruptFile naming the label"
     assert.equal(wholeError?.kind, "CorruptFile");
     assert.equal(error?.kind, "CorruptFile");
     assert.match(error.message, /^clip-3: /);
+    // Same reason on both paths: the cut mdat box, with its offset and sizes.
+    const reason =
+      'clip-3: MP4 box "mdat" at byte 1165 declares 51057 bytes, but the file ends 24946 bytes after its start';
+    assert.equal(error.message, reason);
+    assert.equal(wholeError.message, reason);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

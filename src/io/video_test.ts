@@ -145,6 +145,15 @@ Deno.test("readVideo: truncated and garbage videos are CorruptFileError naming t
           !error.message.includes(dir),
       );
     }
+    // The reason names the box or chunk that the cut broke, not ffmpeg's words.
+    await assert.rejects(
+      () => readVideo(cutMp4, { path: "cut.mp4" }),
+      /^CorruptFileError: cut\.mp4: MP4 box "mdat" at byte 1165 declares 51057 bytes, but the file ends 28835 bytes after its start$/,
+    );
+    await assert.rejects(
+      () => readVideo(cutAvi, { path: "cut.avi" }),
+      /^CorruptFileError: cut\.avi: AVI chunk "RIFF" at byte 0 declares 182260 bytes, but the file ends 99992 bytes after its header$/,
+    );
     // Tolerated on request: the partial frames of the truncated MP4 are returned.
     const partial = await readVideo(cutMp4, { path: "cut.mp4", tolerateErrors: true });
     assert.ok(partial.frames > 0 && partial.frames < 30);
