@@ -60,6 +60,12 @@ const UNSPECIFIC = [
   /\bdicomParser\b/i,
   /\b(parseDicom\w*|readSequenceItem\w*|readFixedString|readPart10Header|\w+ByteArrayParser)\b/,
   /header is truncated or malformed/i,
+  // ffmpeg's demuxer and decoder words under a bare wrapper, or on their own: they name no box or chunk.
+  // (Reasons that quote them after naming the structure, "...; decoder: error dc)", are not matched.)
+  /ffmpeg could not decode the video cleanly/i,
+  /ffmpeg cannot open the video/i,
+  /^(Cannot determine format of input stream|Invalid NAL unit size|Invalid data found when processing input)/i,
+  /container not MP4 or AVI, so not checked/i,
   // Umbrella texts that replaced a specific reason before.
   /dimension is zero, negative or not an integer/i,
   /^(truncated|corrupt) gzip stream$/i,
