@@ -9,6 +9,13 @@
 /** Which marker syntax to expect: JPEG-LS (T.87) stuffs bits differently from JPEG (T.81). */
 export type JpegFamily = "JPEG" | "JPEG-LS";
 
+/** Where one scan is: its SOS marker, and its entropy-coded data [start, end) up to the next marker. */
+export interface JpegScan {
+  at: number;
+  start: number;
+  end: number;
+}
+
 /** Frame header facts from a SOF segment. */
 export interface JpegFrame {
   rows: number;
@@ -163,12 +170,13 @@ function endOfScan(bytes: Uint8Array, start: number, family: JpegFamily): number
 export function jpegStructure(
   bytes: Uint8Array,
   family: JpegFamily = "JPEG",
-): { frame?: JpegFrame; problem?: string } {
+): { frame?: JpegFrame; problem?: string; scans?: JpegScan[] } {
   if (bytes.length < 2 || bytes[0] !== 0xff || bytes[1] !== 0xd8) {
     return { problem: `${family} code stream does not start with an SOI marker (FFD8)` };
   }
   let frame: JpegFrame | undefined;
   let scans = 0;
+  const found: JpegScan[] = [];
   let position = 2;
   const fail = (problem: string) => ({ frame, problem });
   for (;;) {
@@ -188,7 +196,9 @@ export function jpegStructure(
     }
     const marker = bytes[position + 1];
     const at = ` at byte ${position}`;
-    if (marker === 0xd9) return scans ? { frame } : fail(`${family} EOI marker${at} comes before any scan`);
+    if (marker === 0xd9) {
+      return scans ? { frame, scans: found } : fail(`${family} EOI marker${at} comes before any scan`);
+    }
     if (marker === 0xd8) return fail(`${family} code stream has a second SOI marker${at}`);
     if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
       position += 2;
@@ -233,6 +243,7 @@ export function jpegStructure(
         );
       }
       scans++;
+      found.push({ at: position, start: position + 2 + length, end });
       position = end;
       continue;
     }

@@ -10,7 +10,12 @@ import { decodeJpegBaseline } from "./codecs/jpeg_baseline.ts";
 import { decodeJpegLossless } from "./codecs/jpeg_lossless.ts";
 import { decodeJpegLs } from "./codecs/jpeg_ls.ts";
 import { decodeRle } from "./codecs/rle.ts";
-import { j2kStreamProblem, jpegStreamProblem, type StreamProblem } from "./codecs/stream_problem.ts";
+import {
+  j2kStreamProblem,
+  jpegScanLocation,
+  jpegStreamProblem,
+  type StreamProblem,
+} from "./codecs/stream_problem.ts";
 
 /** A registered codec: a readable name for messages and its frame decoder. */
 export interface PixelCodec {
@@ -20,6 +25,8 @@ export interface PixelCodec {
   structureProblem?: StreamProblem;
   /** What holds the compressed samples, for when the structure is sound but decoding still fails. */
   dataName?: string;
+  /** Where that data sits in a stream whose structure is sound (byte offsets), for the same reason. */
+  dataLocation?: (stream: Uint8Array) => string | undefined;
 }
 
 /** Transfer syntaxes whose pixel data is stored as plain samples. */
@@ -37,18 +44,21 @@ const jpegBaseline: PixelCodec = {
   decode: decodeJpegBaseline,
   structureProblem: jpegStreamProblem("JPEG"),
   dataName: SCAN_DATA,
+  dataLocation: jpegScanLocation("JPEG"),
 };
 const jpegLossless: PixelCodec = {
   name: "JPEG Lossless",
   decode: decodeJpegLossless,
   structureProblem: jpegStreamProblem("JPEG"),
   dataName: SCAN_DATA,
+  dataLocation: jpegScanLocation("JPEG"),
 };
 const jpegLs: PixelCodec = {
   name: "JPEG-LS",
   decode: decodeJpegLs,
   structureProblem: jpegStreamProblem("JPEG-LS"),
   dataName: SCAN_DATA,
+  dataLocation: jpegScanLocation("JPEG-LS"),
 };
 const jpeg2000: PixelCodec = {
   name: "JPEG 2000",

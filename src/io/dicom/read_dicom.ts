@@ -342,10 +342,11 @@ export async function decodeCodedFrame(
         `${frame} could not be decoded (${(said ?? "no reason given").slice(0, 160)})`,
       );
     }
+    const location = codec.dataLocation?.(stream);
     throw new CorruptFileError(
-      `${frame}: the ${codec.dataName} is damaged (markers and headers are sound; decoder: ${
-        (said ?? "no message").slice(0, 120)
-      })`,
+      `${frame}: the ${codec.dataName}${
+        location ? ` (${location})` : ""
+      } is damaged (markers and headers are sound; decoder: ${(said ?? "no message").slice(0, 120)})`,
     );
   }
 }

@@ -532,6 +532,17 @@ Deno.test("deflated dataset whose File Meta has no group length (0002,0000), or 
   assertSamePixels((await readDicom(preamble, { path: "dfl_pre.dcm" })).data, reference.data, "preamble");
 });
 
+Deno.test("damaged JPEG-LS scan data: the reason says where the scan is in the frame's code stream", async () => {
+  const bytes = sample("CT2_JLSN.dcm");
+  const fragment = dicomParser.parseDicom(bytes).elements.x7fe00010.fragments![0];
+  const damaged = bytes.slice();
+  damaged.fill(0, fragment.position + 20_000, fragment.position + 20_040);
+  await assert.rejects(
+    readDicom(damaged, { path: "ls.dcm" }),
+    /^CorruptFileError: ls\.dcm: JPEG-LS frame 0: the entropy-coded scan data \(scan SOS at byte 30, data bytes 40-49367 of the code stream\) is damaged \(markers and headers are sound; decoder: no message\)$/,
+  );
+});
+
 Deno.test("maxBytes refuses before decoding, naming the path", async () => {
   await assert.rejects(load("examples_ybr_color.dcm", 1_000_000), (error: Error) => {
     assert.ok(error instanceof TooLargeError);

@@ -44,6 +44,29 @@ export function jpegStreamProblem(family: JpegFamily): StreamProblem {
 }
 
 /**
+ * Where the entropy-coded data of a structurally sound JPEG or JPEG-LS stream is, for the reason given
+ * when a decoder still rejects it (decoders here say nothing about where they failed).
+ *
+ * @example
+ * ```ts
+ * jpegScanLocation("JPEG-LS")(stream); // "scan SOS at byte 39, data bytes 49-5120 of the code stream"
+ * ```
+ */
+export function jpegScanLocation(family: JpegFamily): (stream: Uint8Array) => string | undefined {
+  return (stream) => {
+    const scans = jpegStructure(stream, family).scans ?? [];
+    if (scans.length === 0) return undefined;
+    const list = scans.slice(0, 3).map((scan) =>
+      `SOS at byte ${scan.at}, data bytes ${scan.start}-${scan.end}`
+    );
+    const more = scans.length > 3 ? ` and ${scans.length - 3} more` : "";
+    return `${scans.length === 1 ? "scan" : `${scans.length} scans`} ${
+      list.join("; ")
+    }${more} of the code stream`;
+  };
+}
+
+/**
  * Checker for JPEG 2000 and HTJ2K code streams (and JP2 files).
  *
  * @example
