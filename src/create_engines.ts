@@ -39,8 +39,8 @@ export async function createEngines(engineOptions: EngineOptions = {}): Promise<
   const ocr = () => Promise.resolve(textEngine);
   const rulesCache = new Map<string, SiteRules>();
   return {
-    async detectText(volume8, options) {
-      return await detectVolumeText(await ocr(), volume8, { frames: options.textFrames });
+    async detectText(volume8, options, summaryBase) {
+      return await detectVolumeText(await ocr(), volume8, { frames: options.textFrames, summaryBase });
     },
     async countResidualText(volume8, options) {
       return (await verifyNoText(await ocr(), volume8, { frames: options.textFrames })).residual;

@@ -6,7 +6,7 @@
 import type { TextRow } from "./io/text_csv.ts";
 import type { VolumeText } from "./text/volume_text.ts";
 import type { ProcessOptions } from "./options.ts";
-import type { Box, Mask, Volume } from "./volume.ts";
+import type { Box, Frame8, Mask, Volume } from "./volume.ts";
 
 /** What text detection found in one volume (source coordinates). */
 export type TextFindings = VolumeText;
@@ -23,7 +23,8 @@ export interface RoiFinding {
 
 /** The steps a worker runs, with their models loaded. */
 export interface Engines {
-  detectText(volume8: Volume, options: ProcessOptions): Promise<TextFindings>;
+  /** `summaryBase`: the loop's spread-frame minimum when `volume8` holds only some of its frames (streaming). */
+  detectText(volume8: Volume, options: ProcessOptions, summaryBase?: Frame8): Promise<TextFindings>;
   countResidualText(volume8: Volume, options: ProcessOptions): Promise<number>;
   /** 1 = text pixel to blank. */
   textMask(rows: number, cols: number, boxes: Box[], pad: number): Mask;

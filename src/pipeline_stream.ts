@@ -29,7 +29,9 @@ import {
   stopwatch,
 } from "./pipeline_common.ts";
 import { selectFrames } from "./text/frame_selection.ts";
-import { createVolume, frameLength, type PixelArray, pixelType, type Volume } from "./volume.ts";
+import { temporalMinimum } from "./text/text_views.ts";
+import { summarySpread } from "./text/volume_text.ts";
+import { createVolume, type Frame8, frameLength, type PixelArray, pixelType, type Volume } from "./volume.ts";
 import { blackLevel, keepRegion, prepareRegion } from "./volume_ops.ts";
 
 /** Frames decoded, blanked and encoded together in pass 2. */
@@ -281,6 +283,7 @@ async function decideFromSample(
     if (!sweep) roiSource = null;
   }
 
+  const summaryBase = await clock("text", () => spreadMinimum(source, plan, { roiSource, sweep, range }));
   const findings: TextFindings = { boxes: [], reads: [], framesScanned: [] };
   for (const window of plan.textWindows) {
     const raw = await clock("read", () => readFrameList(source, window, sweep));
@@ -288,7 +291,7 @@ async function decideFromSample(
     // Detect on every frame of the window, then name the frames by source index.
     const found = await clock(
       "text",
-      () => engines.detectText(textVolume, { ...options, textFrames: "all" }),
+      () => engines.detectText(textVolume, { ...options, textFrames: "all" }, summaryBase),
     );
     appendFindings(findings, toSourceFrames(found, window));
     // A window leaves about 100 MB of frame copies and model outputs that V8 has not yet collected.
@@ -308,6 +311,25 @@ async function decideFromSample(
   const fill = blackLevel(fullDepth ? engines.blankText(roiRaw, findings.boxes, options) : blanked);
   collectGarbage();
   return { findings, roi, range, fullDepth, fill };
+}
+
+/**
+ * The display-mapped minimum over the loop's {@link summarySpread} frames, which the whole-file text
+ * step folds into its summary too; undefined for a single frame. A video reuses its ROI sample when
+ * that is the same frames (as in `us`) rather than decode the loop once more.
+ */
+async function spreadMinimum(
+  source: FrameSource,
+  plan: SamplePlan,
+  sample: { roiSource: Volume | null; sweep: boolean; range: { low: number; high: number } },
+): Promise<Frame8 | undefined> {
+  if (source.frames < 2) return undefined;
+  const spread = summarySpread(source.frames);
+  const reuse = sample.roiSource !== null && spread.length === plan.roiFrames.length &&
+    spread.every((frame, i) => plan.roiFrames[i] === frame);
+  const raw = reuse ? sample.roiSource! : await readFrameList(source, spread, sample.sweep);
+  const spreadVolume = toDisplay8WithRange(raw, sample.range);
+  return temporalMinimum(spreadVolume, [...spread.keys()]);
 }
 
 /** Add one window's findings; a box found again (same rectangle) gains the new frames. */

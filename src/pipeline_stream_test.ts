@@ -111,9 +111,9 @@ Deno.test("the streaming pipeline shows the text step only the sample and still 
   const seen: number[] = [];
   const spy: Engines = {
     ...engines,
-    detectText(volume8, options) {
+    detectText(volume8, options, summaryBase) {
       seen.push(volume8.frames);
-      return engines.detectText(volume8, options);
+      return engines.detectText(volume8, options, summaryBase);
     },
   };
   const streamed = await run(

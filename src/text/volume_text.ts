@@ -72,6 +72,11 @@ export interface VolumeTextOptions {
    * for NIfTI and CT/MR/PET/NM DICOM, whose vessels and edges make such strokes but hardly ever labels.
    */
   speckleLabels?: boolean;
+  /**
+   * The minimum over the {@link summarySpread} frames of the whole loop, for a volume that holds only
+   * some of its frames (a streamed loop's text window). Default: the volume's own spread frames.
+   */
+  summaryBase?: Frame8;
 }
 
 /** Line-shaped changing areas above this share of the frame are searched as whole frames instead. */
@@ -102,6 +107,40 @@ async function detectInAreas(engine: TextEngine, frame: Frame8, areas: Box[]): P
 /** A copy of one rectangle of a frame. */
 function cropFrame(frame: Frame8, area: Box): Frame8 {
   return { rows: area.height, cols: area.width, channels: frame.channels, data: boxPixels(frame, area) };
+}
+
+/** Frames of a loop the summary (temporal minimum) is taken over, besides the scanned ones. */
+const SUMMARY_FRAMES = 16;
+
+/**
+ * Up to 16 evenly spaced frames of a loop of `frames`, first and last included: the frames its
+ * summary takes besides the scanned ones. Over only the three scanned frames of a short loop, bright
+ * speckle often survives the minimum as streaks the label look then examines magnified; over more
+ * it falls dark, while static overlays, on every frame, stay.
+ *
+ * @example
+ * ```ts
+ * summarySpread(40).length; // 16
+ * summarySpread(3); // [0, 1, 2]
+ * ```
+ */
+export function summarySpread(frames: number): number[] {
+  const take = Math.min(frames, SUMMARY_FRAMES);
+  const spread = Array.from(
+    { length: take },
+    (_, i) => Math.round((i * (frames - 1)) / Math.max(1, take - 1)),
+  );
+  return [...new Set(spread)];
+}
+
+/** The loop summary: the minimum over the scanned frames and either `base` or the volume's own spread. */
+function loopSummary(volume8: Volume, scanned: number[], base: Frame8 | undefined): Frame8 {
+  if (!base) return temporalMinimum(volume8, [...new Set([...scanned, ...summarySpread(volume8.frames)])]);
+  const summary = temporalMinimum(volume8, scanned);
+  for (let i = 0; i < summary.data.length; i++) {
+    if (base.data[i] < summary.data[i]) summary.data[i] = base.data[i];
+  }
+  return summary;
 }
 
 /** Share of the frame's rows above which the second pass searches the whole frame instead of bands. */
@@ -365,7 +404,7 @@ async function findTextBoxes(
   const summary = !loop
     ? frame8(volume8, framesScanned[0])
     : views
-    ? temporalMinimum(volume8, framesScanned)
+    ? loopSummary(volume8, framesScanned, options.summaryBase)
     : null;
   if (summary) {
     for (
