@@ -39,6 +39,9 @@ export interface Mutant {
   detail: string;
 }
 
+/** Mixes a run seed on its own before the mutant index is combined with it. */
+const RUN_SALT = 0x5eed;
+
 /**
  * Make mutant `index` of a run.
  *
@@ -49,7 +52,9 @@ export interface Mutant {
  * ```
  */
 export function makeMutant(corpus: SeedFile[], runSeed: number, index: number): Mutant {
-  const random = mulberry32(deriveSeed(runSeed, index));
+  // The run seed is hashed before the index goes in: deriveSeed(seed, index) alone gives mutant i of
+  // one seed to mutant i XOR (seed1 ^ seed2) of another, so two runs repeated each other's mutants.
+  const random = mulberry32(deriveSeed(deriveSeed(runSeed, RUN_SALT), index));
   // Small files are favoured: they are cheaper to process and a finding can be kept as a fixture.
   const weights = corpus.map((seed) => 1 / Math.sqrt(Math.max(seed.bytes.length, 1024)));
   for (let attempt = 0; attempt < 20; attempt++) {
