@@ -12,6 +12,9 @@
  * ```
  */
 export function splice(bytes: Uint8Array, start: number, end: number, insert: Uint8Array): Uint8Array {
+  // Elements of truncated seed files may declare ends past the file: cut at the file's end.
+  end = Math.min(Math.max(end, 0), bytes.length);
+  start = Math.min(Math.max(start, 0), end);
   const out = new Uint8Array(bytes.length - (end - start) + insert.length);
   out.set(bytes.subarray(0, start), 0);
   out.set(insert, start);
