@@ -212,6 +212,12 @@ const NOT_SPECKLE = new Set(["CT", "MR", "PT", "NM"]);
 /** Boxes taller than this (or than TALL_FRACTION of the frame) must be confirmed by the recogniser. */
 const TALL_BOX = 24;
 const TALL_FRACTION = 0.4;
+/**
+ * Tall boxes confirmed per frame. The public files show at most 14; a frame of noise (a damaged
+ * decode) shows hundreds, and reading and splitting each took 12 s for one 484×484 frame. Tall boxes
+ * beyond it are kept unread: masking a broken frame is the safe side.
+ */
+const MAX_CONFIRMATIONS = 32;
 /** Recogniser confidence that confirms a suspicious box as text. */
 const CONFIRM_CONFIDENCE = 0.5;
 /** Model-pixel height a tall unread box is enlarged to when it is split into lines. */
@@ -279,12 +285,15 @@ async function confirmedText(
 ): Promise<Box[]> {
   const kept: Box[] = [];
   const tallest = Math.max(3 * TALL_BOX, 0.08 * frame.rows);
+  let confirmations = 0;
   for (const box of boxes) {
     const tall = box.height > TALL_BOX || box.height > TALL_FRACTION * frame.rows;
-    if (!tall) {
+    // Past the budget the frame is noise or a damaged decode, not anatomy: mask rather than read on.
+    if (!tall || confirmations >= MAX_CONFIRMATIONS) {
       kept.push(box);
       continue;
     }
+    confirmations++;
     const key = `${box.x},${box.y},${box.width},${box.height}`;
     const pixels = cache ? boxPixels(frame, box) : undefined;
     const known = cache?.get(key);
