@@ -8,7 +8,7 @@ import dicomParser from "dicom-parser";
 import type { DataSet } from "dicom-parser";
 import { inflateRawSync } from "node:zlib";
 import { CorruptFileError, LogikError, TooLargeError, UnsupportedFormatError } from "../../errors.ts";
-import { dicomHeaderProblem } from "./header_problem.ts";
+import { dicomHeaderProblem, tagName, trailingDataStart } from "./header_problem.ts";
 
 /** Transfer syntax UIDs the dataset layer itself knows about. */
 export const IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
@@ -25,6 +25,11 @@ export interface ParsedDicom {
   preambleless: boolean;
   /** Set when parsing stopped early (truncated file): the partial dataset is still returned. */
   truncated: boolean;
+  /**
+   * Bytes after a complete dataset that form no element (appended garbage, a second copy of the file):
+   * where they start in the parsed bytes and how many there are. They are left out of `dataSet`.
+   */
+  trailing?: { start: number; bytes: number };
 }
 
 const VALID_VRS = new Set([
@@ -206,13 +211,22 @@ export function parseDicomBytes(
   };
   let dataSet: DataSet;
   let truncated = false;
+  let trailing: ParsedDicom["trailing"];
   try {
     // deno-lint-ignore no-explicit-any
     dataSet = dicomParser.parseDicom(input, options as any);
   } catch (error) {
     if (error instanceof LogikError) throw error;
     const partial = (error as { dataSet?: DataSet })?.dataSet;
-    if (partial && partial.elements?.x7fe00010) {
+    // Bytes after a whole Pixel Data element that the parser ran into: it read them as elements (a
+    // second copy of the file overwrote the first one's tags with values cut off at the end of the file)
+    // and then failed. The dataset before them is complete, so it is parsed on its own and they are left out.
+    const cut = partial?.elements?.x7fe00010 ? trailingDataStart(input, guessedSyntax) : undefined;
+    const whole = cut === undefined ? undefined : parseWithout(input, cut, options);
+    if (whole) {
+      dataSet = whole;
+      trailing = { start: cut!, bytes: input.length - cut! };
+    } else if (partial && partial.elements?.x7fe00010) {
       // The header is complete; pixel checks report the exact shortfall. The partial dataset lacks the
       // File Meta, so read it again for the transfer syntax.
       dataSet = partial;
@@ -234,5 +248,67 @@ export function parseDicomBytes(
   const transferSyntax = ((truncated ? undefined : dataSet.string("x00020010")) ?? guessedSyntax ??
     IMPLICIT_VR_LITTLE_ENDIAN)
     .replace(/\0/g, "").trim();
-  return { dataSet, transferSyntax, preambleless, truncated };
+  return { dataSet, transferSyntax, preambleless, truncated, ...(trailing ? { trailing } : {}) };
+}
+
+/** Parse `input` up to `end`, or undefined when even that fails. */
+function parseWithout(input: Uint8Array, end: number, options: object): DataSet | undefined {
+  try {
+    // deno-lint-ignore no-explicit-any
+    return dicomParser.parseDicom(input.subarray(0, end), options as any);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a thrown value is one of dicom-parser's own failures (plain strings, or Errors whose message
+ * starts with "dicomParser"), which name a parser function rather than the broken element.
+ *
+ * @example
+ * ```ts
+ * isParserFailure("dicomParser.readFixedString: attempt to read past end of buffer"); // true
+ * ```
+ */
+export function isParserFailure(error: unknown): boolean {
+  if (error instanceof LogikError) return false;
+  if (typeof error === "string") return true;
+  if (error && typeof error === "object" && "exception" in error) return true;
+  return error instanceof Error && /^dicomParser\b/.test(error.message);
+}
+
+/**
+ * A CorruptFileError for a dicom-parser failure met after the header parsed (reading an element's
+ * value): the header walk names the broken element, else the parser's message is quoted.
+ *
+ * @example
+ * ```ts
+ * throw parserFailure("dicomParser.readFixedString: attempt to read past end of buffer", bytes, "a.dcm");
+ * ```
+ */
+export function parserFailure(error: unknown, bytes: Uint8Array, path: string): CorruptFileError {
+  const problem = dicomHeaderProblem(bytes) ?? valueOverrun(bytes);
+  return new CorruptFileError(
+    `${path}: ${problem ?? `a DICOM element's value could not be read (parser: ${safeReason(error)})`}`,
+  );
+}
+
+/** The first top-level element whose value the parser placed past the end of the bytes, named. */
+function valueOverrun(bytes: Uint8Array): string | undefined {
+  let dataSet: DataSet | undefined;
+  try {
+    dataSet = dicomParser.parseDicom(bytes);
+  } catch (error) {
+    dataSet = (error as { dataSet?: DataSet })?.dataSet;
+  }
+  for (const element of Object.values(dataSet?.elements ?? {})) {
+    const end = element.dataOffset + element.length;
+    if (end > bytes.length) {
+      return `${
+        tagName(parseInt(element.tag.slice(1), 16))
+      } declares a value length of ${element.length} bytes, ` +
+        `but the file ends ${Math.max(0, bytes.length - element.dataOffset)} bytes after its value starts`;
+    }
+  }
+  return undefined;
 }

@@ -27,8 +27,10 @@ import type { DecodedFrame } from "./codecs/decoded_frame.ts";
 import {
   DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
   EXPLICIT_VR_BIG_ENDIAN,
+  isParserFailure,
   type ParsedDicom,
   parseDicomBytes,
+  parserFailure,
 } from "./dataset.ts";
 import { startsCodeStream } from "./encapsulated_frames.ts";
 import {
@@ -145,7 +147,14 @@ export async function openDicomFrameSource(
       return memoryFrameSource(volume, options);
     }
     const header = await parseHeader(file, size, head, options);
-    const plan = planDicomDecode(header.parsed, label, maxBytes);
+    let plan: DicomDecodePlan;
+    try {
+      plan = planDicomDecode(header.parsed, label, maxBytes);
+    } catch (error) {
+      // dicom-parser throws plain strings from element reads: name the element instead.
+      if (isParserFailure(error)) throw parserFailure(error, header.parsed.dataSet.byteArray, label);
+      throw error;
+    }
     const source = plan.codec
       ? await encapsulatedSource(file, size, header, plan, options)
       : nativeSource(file, size, header, plan, options);

@@ -99,6 +99,8 @@ interface Syntax {
 
 class Walk {
   readonly view: DataView;
+  /** Where the top-level Pixel Data element ends, once the walk has passed it whole. */
+  pixelEnd?: number;
   /** Offset of `bytes[0]` in the file, for messages (non-zero after inflating a deflated dataset). */
   constructor(readonly bytes: Uint8Array, readonly base = 0) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -167,6 +169,7 @@ class Walk {
         const nested = this.undefinedLength(tag, vr, valueStart, end, syntax, depth, position);
         if (nested.problem) return { position, tags, problem: nested.problem };
         position = nested.position;
+        if (depth === 0 && tag === 0x7fe00010) this.pixelEnd = position;
         continue;
       }
       if (valueStart + length > end) {
@@ -185,6 +188,7 @@ class Walk {
         if (items.problem) return { position, tags, problem: items.problem };
       }
       position = valueStart + length;
+      if (depth === 0 && tag === 0x7fe00010) this.pixelEnd = position;
     }
     return { position, tags };
   }
@@ -200,6 +204,15 @@ class Walk {
   ): { position: number; problem?: string } {
     if (tag === 0x7fe00010) return this.fragments(start, end, syntax);
     const nextIsItem = start + 4 <= end && this.view.getUint16(start, syntax.little) === 0xfffe;
+    if (vr !== undefined && vr !== "SQ" && vr !== "UN") {
+      // dicom-parser reads such a value up to the first (FFFE,E00D) Item Delimitation Item, which ends
+      // the first item of a sequence rather than the sequence, and loses its place in the dataset there.
+      return {
+        position,
+        problem: `${tagName(tag)} ${this.at(position)} has VR ${vr} but an undefined length (only SQ, UN ` +
+          `and Pixel Data may)${nextIsItem ? "; it holds items, so likely an SQ with a wrong VR" : ""}`,
+      };
+    }
     if (vr === "SQ" || vr === "UN" || nextIsItem) {
       // UN of undefined length is an implicit little endian sequence (PS3.5 6.2.2)
       const inner = vr === "UN" ? { explicit: false, little: true } : syntax;
@@ -324,6 +337,33 @@ const TRANSFER_SYNTAXES: Record<string, Syntax> = {
  * ```
  */
 export function dicomHeaderProblem(bytes: Uint8Array, guessedSyntax?: string): string | undefined {
+  return walkFile(bytes, guessedSyntax).problem;
+}
+
+/**
+ * Where bytes that belong to no element start after a complete dataset: the top-level walk passed a
+ * whole Pixel Data element and then met an element it cannot read (appended garbage, a second copy of
+ * the file, an element cut off by truncation). Undefined when the walk finds no such point, when the
+ * problem lies before the end of the Pixel Data, or for a deflated dataset (its offsets are not the
+ * file's). `bytes` and `guessedSyntax` are as for {@link dicomHeaderProblem}.
+ *
+ * @example
+ * ```ts
+ * const bytes = Deno.readFileSync("SC_rgb_small_odd.dcm");
+ * trailingDataStart(Uint8Array.of(...bytes, ...bytes)); // bytes.length
+ * ```
+ */
+export function trailingDataStart(bytes: Uint8Array, guessedSyntax?: string): number | undefined {
+  const walk = walkFile(bytes, guessedSyntax);
+  if (walk.problem === undefined || walk.deflated || walk.pixelEnd === undefined) return undefined;
+  return walk.position !== undefined && walk.position >= walk.pixelEnd ? walk.position : undefined;
+}
+
+/** The whole-file walk: its first problem, the top-level element it lies in, and the Pixel Data end. */
+function walkFile(
+  bytes: Uint8Array,
+  guessedSyntax?: string,
+): { problem?: string; position?: number; pixelEnd?: number; deflated?: boolean } {
   const prefixed = bytes.length >= 132 && String.fromCharCode(...bytes.subarray(128, 132)) === "DICM";
   let walk = new Walk(bytes);
   let position = prefixed ? 132 : 0;
@@ -331,26 +371,32 @@ export function dicomHeaderProblem(bytes: Uint8Array, guessedSyntax?: string): s
   if (prefixed || !guessedSyntax) {
     const isMeta = (tag: number) => (tag >>> 16) !== 0x0002;
     const meta = walk.elements(position, bytes.length, { explicit: true, little: true }, 0, "file", isMeta);
-    if (meta.problem) return meta.problem;
+    if (meta.problem) return { problem: meta.problem };
     if (!meta.tags.has(0x00020010)) {
-      return "DICOM File Meta lacks the (0002,0010) Transfer Syntax UID element";
+      return { problem: "DICOM File Meta lacks the (0002,0010) Transfer Syntax UID element" };
     }
     transferSyntax = readTransferSyntax(bytes, position, meta.position);
     position = meta.position;
   }
-  if (transferSyntax === "1.2.840.10008.1.2.1.99") {
+  const deflated = transferSyntax === "1.2.840.10008.1.2.1.99";
+  if (deflated) {
     try {
       walk = new Walk(new Uint8Array(inflateRawSync(bytes.subarray(position))), position);
       position = 0;
     } catch {
-      return undefined; // the inflater reports its own, specific failure
+      return {}; // the inflater reports its own, specific failure
     }
   }
   if (position >= walk.bytes.length) {
-    return `DICOM file ends at byte ${walk.base + position}, right after its File Meta: there is no dataset`;
+    return {
+      problem: `DICOM file ends at byte ${
+        walk.base + position
+      }, right after its File Meta: there is no dataset`,
+    };
   }
   const syntax = TRANSFER_SYNTAXES[transferSyntax ?? ""] ?? { explicit: true, little: true };
-  return walk.elements(position, walk.bytes.length, syntax, 0, "file").problem;
+  const result = walk.elements(position, walk.bytes.length, syntax, 0, "file");
+  return { problem: result.problem, position: result.position, pixelEnd: walk.pixelEnd, deflated };
 }
 
 function readTransferSyntax(bytes: Uint8Array, start: number, end: number): string | undefined {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import dicomParser from "dicom-parser";
 import { CorruptFileError } from "../../errors.ts";
-import { dicomHeaderProblem } from "./header_problem.ts";
+import { openFrameSource } from "../frame_source.ts";
+import { isParserFailure, parseDicomBytes, parserFailure } from "./dataset.ts";
+import { dicomHeaderProblem, trailingDataStart } from "./header_problem.ts";
 import { readDicom } from "./read_dicom.ts";
 
 const sample = (name: string) =>
@@ -85,4 +87,94 @@ Deno.test("readDicom: a fragment item header cut by the end of the file is named
     );
     return true;
   });
+});
+
+Deno.test("garbage after a complete dataset is left out: a second copy of the file's start (fuzz seed 41, #806)", async (t) => {
+  const bytes = sample("SC_rgb_small_odd.dcm");
+  // append-garbage appended the file's own first 1358 bytes: dicom-parser read them as elements, let
+  // them overwrite the first copy's tags, then threw a plain string from an element cut off at the end.
+  const doubled = new Uint8Array([...bytes, ...bytes.subarray(0, 1358)]);
+  const expected = await readDicom(bytes, { path: "a.dcm" });
+  await t.step("the dataset ends where the copy starts", async () => {
+    assert.equal(trailingDataStart(doubled), bytes.length);
+    const parsed = parseDicomBytes(doubled, "a.dcm", 2 ** 30);
+    assert.deepEqual(parsed.trailing, { start: bytes.length, bytes: 1358 });
+    assert.equal(parsed.truncated, false);
+    assert.equal(
+      parsed.dataSet.elements.x00280010.dataOffset,
+      dicomParser.parseDicom(bytes).elements.x00280010.dataOffset,
+    );
+    const volume = await readDicom(doubled, { path: "a.dcm" });
+    assert.deepEqual([...volume.data], [...expected.data]);
+    assert.deepEqual(volume.meta, expected.meta);
+  });
+  await t.step("random bytes and a whole second copy too; the streaming reader agrees", async () => {
+    let state = 41;
+    const noise = Uint8Array.from({ length: 999 }, () => (state = (state * 1103515245 + 12345) >>> 0) >>> 24);
+    for (const tail of [noise, bytes]) {
+      const volume = await readDicom(new Uint8Array([...bytes, ...tail]), { path: "a.dcm" });
+      assert.deepEqual([...volume.data], [...expected.data]);
+    }
+    const path = await Deno.makeTempFile({ suffix: ".dcm" });
+    try {
+      await Deno.writeFile(path, doubled);
+      const source = await openFrameSource(path);
+      try {
+        assert.deepEqual([...(await source.readFrames(0, 1)).data], [...expected.data]);
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await Deno.remove(path);
+    }
+  });
+  await t.step("bytes missing before the end of the Pixel Data are not trailing garbage", () => {
+    assert.equal(trailingDataStart(doubled.subarray(0, bytes.length - 1)), undefined);
+  });
+});
+
+Deno.test("a sequence given another VR names the tag, the VR and why (fuzz seed 41, #5582)", async () => {
+  const bytes = sample("OBXXXX1A_rle_2frame.dcm");
+  const at = 1160; // (0018,6011) Sequence of Ultrasound Regions, SQ of undefined length
+  assert.deepEqual([...bytes.subarray(at, at + 12)], [
+    0x18,
+    0,
+    0x11,
+    0x60,
+    0x53,
+    0x51,
+    0,
+    0,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+  ]);
+  const broken = bytes.slice();
+  broken.set([0x55, 0x54], at + 4); // "UT"
+  await assert.rejects(readDicom(broken, { path: "us.dcm" }), (error: Error) => {
+    assert.ok(error instanceof CorruptFileError, error.name);
+    assert.equal(
+      error.message,
+      "us.dcm: DICOM tag (0018,6011) Sequence of Ultrasound Regions at byte 1160 has VR UT but an undefined " +
+        "length (only SQ, UN and Pixel Data may); it holds items, so likely an SQ with a wrong VR",
+    );
+    return true;
+  });
+});
+
+Deno.test("dicom-parser's thrown strings become a CorruptFileError naming the element", () => {
+  const thrown = "dicomParser.readFixedString: attempt to read past end of buffer";
+  assert.ok(isParserFailure(thrown));
+  assert.ok(isParserFailure({ exception: "dicomParser:parseDicomDataSetExplicit: buffer overrun" }));
+  assert.ok(!isParserFailure(new TypeError("x is undefined")));
+  const bytes = sample("CT_small.dcm");
+  const rows = dicomParser.parseDicom(bytes).elements.x00280010;
+  const error = parserFailure(thrown, bytes.subarray(0, rows.dataOffset + 1), "ct.dcm");
+  assert.ok(error instanceof CorruptFileError);
+  assert.equal(
+    error.message,
+    `ct.dcm: DICOM tag (0028,0010) Rows at byte ${rows.dataOffset - 8} declares a value length of 2 bytes, ` +
+      "but the file ends 1 bytes later",
+  );
 });

@@ -13,9 +13,11 @@ import { toInterleavedRgb } from "./color.ts";
 import {
   errorText,
   EXPLICIT_VR_BIG_ENDIAN,
+  isParserFailure,
   looksLikeDicom,
   type ParsedDicom,
   parseDicomBytes,
+  parserFailure,
 } from "./dataset.ts";
 import { encapsulatedFrames } from "./encapsulated_frames.ts";
 import { describePixels, displayAttributes, type PixelDescription } from "./image_info.ts";
@@ -227,6 +229,17 @@ function buildMeta(
  * ```
  */
 export async function readDicom(bytes: Uint8Array, options: ReadDicomOptions): Promise<Volume> {
+  try {
+    return await decodeDicom(bytes, options);
+  } catch (error) {
+    // dicom-parser throws plain strings from element reads (DataSet.string past the end of the bytes):
+    // they must not leave the reader as an InternalError.
+    if (isParserFailure(error)) throw parserFailure(error, bytes, options.path);
+    throw error;
+  }
+}
+
+async function decodeDicom(bytes: Uint8Array, options: ReadDicomOptions): Promise<Volume> {
   const path = options.path;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const parsed = parseDicomBytes(bytes, path, maxBytes);
