@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import type { Mask } from "../volume.ts";
 import { binaryClosing, binaryDilation, binaryErosion, binaryOpening } from "./binary_morphology.ts";
-import { squaredDistanceTransform } from "./distance_transform.ts";
+import { toDisplay8 } from "../display.ts";
+import { readDicom } from "../io/dicom/read_dicom.ts";
+import { squaredDistanceTransform, withinDistance } from "./distance_transform.ts";
 
 function randomMask(rows: number, cols: number, density: number, seed: number): Mask {
   let state = seed;
@@ -84,4 +86,27 @@ Deno.test("radius 0 returns an unchanged copy", () => {
   const eroded = binaryErosion(mask, 0);
   assert.deepEqual(eroded.data, mask.data);
   assert.notEqual(eroded.data, mask.data);
+});
+
+Deno.test("withinDistance equals the thresholded exact transform on a real echo frame, any radius", async () => {
+  const path = new URL("../../../shared/data/public/dicom/OBXXXX1A.dcm", import.meta.url).pathname;
+  const volume = toDisplay8(await readDicom(await Deno.readFile(path), { path }));
+  const mask: Mask = {
+    rows: volume.rows,
+    cols: volume.cols,
+    data: new Uint8Array(volume.rows * volume.cols),
+  };
+  for (let p = 0; p < mask.data.length; p++) mask.data[p] = volume.data[p * volume.channels] > 40 ? 1 : 0;
+  for (const featureValue of [0, 1] as const) {
+    const squared = squaredDistanceTransform(mask, featureValue);
+    for (const radius of [1.5, 2, 7.3, 15, 60]) {
+      const limit = Math.floor(radius * radius);
+      const expected = Uint8Array.from(squared, (d) => (d <= limit ? 1 : 0));
+      assert.deepEqual(
+        withinDistance(mask, featureValue, radius),
+        expected,
+        `feature ${featureValue} r=${radius}`,
+      );
+    }
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * Exact squared Euclidean distance transform in linear time (Meijster, Roerdink & Hesselink 2000,
  * the integer form of Felzenszwalb & Huttenlocher's lower envelope of parabolas): one pass down
- * the columns, one envelope pass along the rows, whatever the distances.
+ * the columns, one envelope pass along the rows, whatever the distances. Thresholded at a radius,
+ * as morphology needs, the row pass reduces to two running sweeps.
  * @module
  */
 import type { Mask } from "../volume.ts";
@@ -19,13 +20,14 @@ import type { Mask } from "../volume.ts";
  */
 export function squaredDistanceTransform(mask: Mask, featureValue: 0 | 1): Int32Array {
   const out = new Int32Array(mask.rows * mask.cols);
-  transform(mask, featureValue, out, null, 0);
+  transform(mask, featureValue, out);
   return out;
 }
 
 /**
- * 1 where the nearest pixel of value `featureValue` lies within `radius` (Euclidean), else 0:
- * the distance transform thresholded on the fly, which is all binary morphology needs.
+ * 1 where the nearest pixel of value `featureValue` lies within `radius` (Euclidean), else 0: what
+ * binary morphology needs. A feature at column distance g reaches ⌊√(r² − g²)⌋ pixels either way
+ * along a row, so two running sweeps per row replace the distance transform's envelope.
  *
  * @example
  * ```ts
@@ -34,53 +36,94 @@ export function squaredDistanceTransform(mask: Mask, featureValue: 0 | 1): Int32
  * ```
  */
 export function withinDistance(mask: Mask, featureValue: 0 | 1, radius: number): Uint8Array {
-  const out = new Uint8Array(mask.rows * mask.cols);
-  transform(mask, featureValue, null, out, Math.floor(radius * radius));
+  const { rows, cols } = mask;
+  const out = new Uint8Array(rows * cols);
+  const limit = Math.floor(radius * radius);
+  if (limit < 0) return out;
+  const reach = integerSqrt(limit);
+  const halfWidth = new Int32Array(reach + 1);
+  for (let g = 0; g <= reach; g++) halfWidth[g] = integerSqrt(limit - g * g);
+  // Column distances capped just past the reach: only whether and how far within it matters.
+  const columnDistance = new Uint16Array(rows * cols);
+  columnDistances(mask, featureValue, Math.min(reach + 1, 65535), columnDistance);
+  for (let y = 0; y < rows; y++) {
+    const offset = y * cols;
+    // Left to right: x is covered by a feature column u ≤ x reaching u + halfWidth past it.
+    let farthest = -1;
+    for (let x = 0; x < cols; x++) {
+      const g = columnDistance[offset + x];
+      if (g <= reach) {
+        const end = x + halfWidth[g];
+        if (end > farthest) farthest = end;
+      }
+      if (farthest >= x) out[offset + x] = 1;
+    }
+    // Right to left: by a column u ≥ x reaching back to u − halfWidth.
+    let nearest = cols;
+    for (let x = cols - 1; x >= 0; x--) {
+      const g = columnDistance[offset + x];
+      if (g <= reach) {
+        const start = x - halfWidth[g];
+        if (start < nearest) nearest = start;
+      }
+      if (nearest <= x) out[offset + x] = 1;
+    }
+  }
   return out;
 }
 
-function transform(
+/** ⌊√n⌋ exactly for a non-negative integer n (floating-point sqrt can be one off near squares). */
+function integerSqrt(n: number): number {
+  let root = Math.floor(Math.sqrt(n));
+  while (root * root > n) root--;
+  while ((root + 1) * (root + 1) <= n) root++;
+  return root;
+}
+
+/**
+ * Distance along its column from each pixel to the nearest pixel of value `featureValue`, capped at
+ * `cap`, written into `out` (row-major passes down and up, for cache locality).
+ */
+function columnDistances(
   mask: Mask,
   featureValue: 0 | 1,
-  distances: Int32Array | null,
-  within: Uint8Array | null,
-  limit: number,
+  cap: number,
+  out: Int32Array | Uint16Array,
 ): void {
   const { rows, cols, data } = mask;
+  for (let x = 0; x < cols; x++) out[x] = data[x] === featureValue ? 0 : cap;
+  for (let i = cols; i < rows * cols; i++) {
+    if (data[i] === featureValue) continue; // already 0
+    const next = out[i - cols] + 1;
+    out[i] = next > cap ? cap : next;
+  }
+  for (let i = (rows - 1) * cols - 1; i >= 0; i--) {
+    const below = out[i + cols] + 1;
+    if (below < out[i]) out[i] = below;
+  }
+}
+
+function transform(mask: Mask, featureValue: 0 | 1, distances: Int32Array): void {
+  const { rows, cols } = mask;
   const far = rows + cols;
   const farSquared = far * far;
   const columnDistance = new Int32Array(rows * cols);
-  // Column pass, row-major order for cache locality.
-  for (let x = 0; x < cols; x++) columnDistance[x] = data[x] === featureValue ? 0 : far;
-  for (let i = cols; i < rows * cols; i++) {
-    if (data[i] === featureValue) continue; // already 0
-    const next = columnDistance[i - cols] + 1;
-    columnDistance[i] = next > far ? far : next;
-  }
-  for (let i = (rows - 1) * cols - 1; i >= 0; i--) {
-    const below = columnDistance[i + cols] + 1;
-    if (below < columnDistance[i]) columnDistance[i] = below;
-  }
+  columnDistances(mask, featureValue, far, columnDistance);
 
   const gSquared = new Int32Array(cols);
   const starts = new Int32Array(cols);
   const owners = new Int32Array(cols);
   for (let y = 0; y < rows; y++) {
     const offset = y * cols;
-    let features = 0, unreachable = 0;
+    let unreachable = 0;
     for (let x = 0; x < cols; x++) {
       const g = columnDistance[offset + x];
       gSquared[x] = g * g;
-      if (g === 0) features++;
-      else if (g === far) unreachable++;
+      if (g === far) unreachable++;
     }
-    // Rows that are all features or have none need no envelope.
-    if (features === cols) {
-      if (within) within.fill(1, offset, offset + cols);
-      continue;
-    }
+    // A row that no feature reaches needs no envelope.
     if (unreachable === cols) {
-      if (distances) distances.fill(farSquared, offset, offset + cols);
+      distances.fill(farSquared, offset, offset + cols);
       continue;
     }
     let q = 0;
@@ -108,18 +151,10 @@ function transform(
         }
       }
     }
-    if (within) {
-      for (let u = cols - 1; u >= 0; u--) {
-        const owner = owners[q];
-        within[offset + u] = (u - owner) * (u - owner) + gSquared[owner] <= limit ? 1 : 0;
-        if (u === starts[q]) q--;
-      }
-    } else if (distances) {
-      for (let u = cols - 1; u >= 0; u--) {
-        const owner = owners[q];
-        distances[offset + u] = (u - owner) * (u - owner) + gSquared[owner];
-        if (u === starts[q]) q--;
-      }
+    for (let u = cols - 1; u >= 0; u--) {
+      const owner = owners[q];
+      distances[offset + u] = (u - owner) * (u - owner) + gSquared[owner];
+      if (u === starts[q]) q--;
     }
   }
 }
