@@ -89,12 +89,27 @@ function checkFrame(
   return { rows, cols, components };
 }
 
-function checkHuffman(segment: Uint8Array, at: string): string | undefined {
+/**
+ * How a frame's scans use Huffman tables: sequential (SOF0/1) scans name a DC and an AC table,
+ * lossless (SOF3) ones a DC table; progressive, hierarchical and arithmetic frames are not checked.
+ */
+type HuffmanCoding = "sequential" | "lossless" | null;
+
+function huffmanCoding(marker: number): HuffmanCoding {
+  if (marker === 0xc0 || marker === 0xc1) return "sequential";
+  return marker === 0xc3 ? "lossless" : null;
+}
+
+/** Huffman table ids defined so far, by class: 0 = DC (and lossless), 1 = AC. */
+type HuffmanTables = [Set<number>, Set<number>];
+
+function checkHuffman(segment: Uint8Array, at: string, defined: HuffmanTables): string | undefined {
   for (let offset = 0; offset < segment.length;) {
     const classAndId = segment[offset];
     if (classAndId >> 4 > 1 || (classAndId & 15) > 3) {
       return `JPEG DHT segment${at}: table class ${classAndId >> 4} / id ${classAndId & 15} is invalid`;
     }
+    defined[classAndId >> 4].add(classAndId & 15);
     if (offset + 17 > segment.length) return `JPEG DHT segment${at} ends inside a table's code counts`;
     let codes = 0;
     for (let length = 1; length <= 16; length++) codes += segment[offset + length];
@@ -125,6 +140,8 @@ function checkScanHeader(
   frame: JpegFrame | undefined,
   family: JpegFamily,
   at: string,
+  huffman: HuffmanCoding,
+  defined: HuffmanTables,
 ): string | undefined {
   if (!frame) return `${family} SOS${at} comes before any frame header (SOF)`;
   const count = segment[0] ?? 0;
@@ -139,6 +156,19 @@ function checkScanHeader(
   for (let index = 0; index < count; index++) {
     if (!frame.components.includes(segment[1 + index * 2])) {
       return `${family} SOS${at}: scan component ${index} is not a component of the frame`;
+    }
+    // A stream with no DHT at all uses the standard tables (Motion JPEG): nothing to check.
+    if (!huffman || defined[0].size + defined[1].size === 0) continue;
+    // Sequential Huffman scans use both tables; lossless ones only the DC (predictor) table.
+    const tables = segment[2 + index * 2];
+    const uses: [number, number][] = huffman === "sequential"
+      ? [[0, tables >> 4], [1, tables & 15]]
+      : [[0, tables >> 4]];
+    for (const [kind, id] of uses) {
+      if (defined[kind].has(id)) continue;
+      return `${family} SOS${at}: scan component ${index} uses ${
+        kind ? "AC" : "DC"
+      } Huffman table ${id}, which no DHT segment before the scan defines`;
     }
   }
   return undefined;
@@ -175,6 +205,8 @@ export function jpegStructure(
     return { problem: `${family} code stream does not start with an SOI marker (FFD8)` };
   }
   let frame: JpegFrame | undefined;
+  let huffman: HuffmanCoding = null;
+  const defined: HuffmanTables = [new Set(), new Set()];
   let scans = 0;
   const found: JpegScan[] = [];
   let position = 2;
@@ -229,12 +261,13 @@ export function jpegStructure(
       const checked = checkFrame(segment, marker, family, at);
       if (typeof checked === "string") return fail(checked);
       frame = checked;
-    } else if (marker === 0xc4) problem = checkHuffman(segment, at);
+      huffman = huffmanCoding(marker);
+    } else if (marker === 0xc4) problem = checkHuffman(segment, at, defined);
     else if (marker === 0xdb) problem = checkQuantisation(segment, at);
     else if (marker === 0xdd && length !== 4) {
       problem = `${family} DRI segment${at} has length ${length}, 4 expected`;
     } else if (marker === 0xda) {
-      problem = checkScanHeader(segment, frame, family, at);
+      problem = checkScanHeader(segment, frame, family, at, huffman, defined);
       if (problem) return fail(problem);
       const end = endOfScan(bytes, position + 2 + length, family);
       if (end < 0) {

@@ -53,3 +53,14 @@ Deno.test("readImage: a cut JPEG names the scan that is cut short, with the path
     return true;
   });
 });
+
+Deno.test("jpegStructure names a scan that uses a Huffman table no DHT defines (fuzz seed 43)", () => {
+  const sos = markerAt(JPEG, 0xda);
+  const broken = JPEG.slice();
+  broken[sos + 6] = 0x66; // component 0: DC table 6, AC table 6
+  assert.equal(
+    jpegStructure(broken).problem,
+    `JPEG SOS at byte ${sos}: scan component 0 uses DC Huffman table 6, which no DHT segment before the scan defines`,
+  );
+  assert.equal(jpegStructure(JPEG).problem, undefined);
+});

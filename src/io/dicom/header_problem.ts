@@ -283,6 +283,15 @@ class Walk {
   }
 
   fragments(start: number, end: number, syntax: Syntax): { position: number; problem?: string } {
+    if (start >= end) {
+      // Encapsulated data always opens with the Basic Offset Table item, empty or not.
+      return {
+        position: end,
+        problem: `Pixel Data (7FE0,0010): the file ends ${
+          this.at(end)
+        }, before the first item (the Basic Offset Table) of its encapsulated frames`,
+      };
+    }
     let at = start;
     while (at + 8 <= end) {
       const group = this.view.getUint16(at, syntax.little),

@@ -178,3 +178,16 @@ Deno.test("dicom-parser's thrown strings become a CorruptFileError naming the el
       "but the file ends 1 bytes later",
   );
 });
+
+Deno.test("an encapsulated file cut right after its Pixel Data header names the missing offset table (fuzz seed 43)", async () => {
+  const bytes = sample("US1_J2KI.dcm");
+  const pixelData = dicomParser.parseDicom(bytes, { untilTag: "x7fe00010" }).elements.x7fe00010;
+  const cut = bytes.slice(0, pixelData.dataOffset);
+  const expected = `Pixel Data (7FE0,0010): the file ends at byte ${cut.length}, before the first item ` +
+    "(the Basic Offset Table) of its encapsulated frames";
+  assert.equal(dicomHeaderProblem(cut), expected);
+  await assert.rejects(
+    () => readDicom(cut, { path: "US1_J2KI_cut.dcm" }),
+    (error: Error) => error instanceof CorruptFileError && error.message.includes(expected),
+  );
+});
