@@ -13,6 +13,7 @@ import dcmjs from "dcmjs";
 import { type ProfileOptions, profileRow, resolveAction } from "./ps315_profile.ts";
 import { isInstanceUid, normalizeUid, remapUid } from "./uid_remap.ts";
 import { dateShiftDays, shiftDate, shiftDateTime } from "./date_shift.ts";
+import { VALID_VRS } from "../io/dicom/value_representations.ts";
 
 /** One element of a dcmjs dictionary-form dataset. */
 export interface DicomElement {
@@ -39,42 +40,6 @@ export interface HeaderDeidOptions extends ProfileOptions {
   retainSafePrivate?: string[];
 }
 
-const VALID_VRS = new Set([
-  "AE",
-  "AS",
-  "AT",
-  "CS",
-  "DA",
-  "DS",
-  "DT",
-  "FD",
-  "FL",
-  "IS",
-  "LO",
-  "LT",
-  "OB",
-  "OD",
-  "OF",
-  "OL",
-  "OV",
-  "OW",
-  "PN",
-  "SH",
-  "SL",
-  "SQ",
-  "SS",
-  "ST",
-  "SV",
-  "TM",
-  "UC",
-  "UI",
-  "UL",
-  "UN",
-  "UR",
-  "US",
-  "UT",
-  "UV",
-]);
 const TEXT_VRS = new Set(["AE", "CS", "LO", "LT", "SH", "ST", "UC", "UT", "UR"]);
 const NUMBER_VRS = new Set(["FD", "FL", "SL", "SS", "UL", "US", "SV", "UV"]);
 const DUMMY_TEXT = "ANONYMIZED";

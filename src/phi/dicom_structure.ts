@@ -6,8 +6,8 @@
  */
 
 import { inflateRawSync } from "node:zlib";
+import { LONG_VRS } from "../io/dicom/value_representations.ts";
 
-const LONG_VRS = new Set(["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT", "SV", "UV"]);
 const UNDEFINED = 0xffffffff;
 
 interface Cursor {

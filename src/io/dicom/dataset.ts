@@ -9,6 +9,7 @@ import type { DataSet } from "dicom-parser";
 import { inflateRawSync } from "node:zlib";
 import { CorruptFileError, LogikError, TooLargeError, UnsupportedFormatError } from "../../errors.ts";
 import { dicomHeaderProblem, tagName, trailingDataStart } from "./header_problem.ts";
+import { VALID_VRS } from "./value_representations.ts";
 
 /** Transfer syntax UIDs the dataset layer itself knows about. */
 export const IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
@@ -31,43 +32,6 @@ export interface ParsedDicom {
    */
   trailing?: { start: number; bytes: number };
 }
-
-const VALID_VRS = new Set([
-  "AE",
-  "AS",
-  "AT",
-  "CS",
-  "DA",
-  "DS",
-  "DT",
-  "FL",
-  "FD",
-  "IS",
-  "LO",
-  "LT",
-  "OB",
-  "OD",
-  "OF",
-  "OL",
-  "OV",
-  "OW",
-  "PN",
-  "SH",
-  "SL",
-  "SQ",
-  "SS",
-  "ST",
-  "SV",
-  "TM",
-  "UC",
-  "UI",
-  "UL",
-  "UN",
-  "UR",
-  "US",
-  "UT",
-  "UV",
-]); // deno-fmt-ignore
 
 function hasPart10Prefix(bytes: Uint8Array): boolean {
   return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 &&

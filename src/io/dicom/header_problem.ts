@@ -6,31 +6,8 @@
  * @module
  */
 import { inflateRawSync } from "node:zlib";
+import { LONG_VRS, SHORT_VRS } from "./value_representations.ts";
 
-const LONG_VRS = new Set(["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT", "SV", "UV"]);
-const SHORT_VRS = new Set([
-  "AE",
-  "AS",
-  "AT",
-  "CS",
-  "DA",
-  "DS",
-  "DT",
-  "FL",
-  "FD",
-  "IS",
-  "LO",
-  "LT",
-  "PN",
-  "SH",
-  "SL",
-  "SS",
-  "ST",
-  "TM",
-  "UI",
-  "UL",
-  "US",
-]); // deno-fmt-ignore
 const UNDEFINED = 0xffffffff;
 /** Deeper nesting than this is refused (dicom-parser recurses per level and runs out of stack). */
 export const MAX_SEQUENCE_DEPTH = 64;
