@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { displayRange, toDisplay8, toDisplay8WithRange } from "./display.ts";
 import type { Engines, RoiFinding, TextFindings } from "./engines.ts";
 import { collectGarbage } from "./collect_garbage.ts";
+import { evenlySpacedFrames } from "./evenly_spaced.ts";
 import { UnsupportedFormatError } from "./errors.ts";
 import { stageFolder } from "./io/atomic.ts";
 import { type FrameSource, openFrameSource } from "./io/frame_source.ts";
@@ -100,19 +101,11 @@ export function planSample(
     const end = Math.round(((w + 1) * textFrames.length) / windowCount);
     textWindows.push(textFrames.slice(start, end));
   }
-  const roiFrames = evenlySpaced(
+  const roiFrames = evenlySpacedFrames(
     frames,
     options.mode === "us" ? ROI_SAMPLE_FRAMES.us : ROI_SAMPLE_FRAMES.other,
   );
   return { textFrames, textWindows, roiFrames };
-}
-
-/** At most `count` frame indices spread evenly from first to last (temporal_stats' spacing). */
-function evenlySpaced(frames: number, count: number): number[] {
-  const take = Math.max(1, Math.min(frames, count));
-  const indices = new Set<number>();
-  for (let i = 0; i < take; i++) indices.add(Math.round((i * (frames - 1)) / Math.max(1, take - 1)));
-  return [...indices];
 }
 
 /**
@@ -327,6 +320,8 @@ async function spreadMinimum(
   const spread = summarySpread(source.frames);
   const reuse = sample.roiSource !== null && spread.length === plan.roiFrames.length &&
     spread.every((frame, i) => plan.roiFrames[i] === frame);
+  // Otherwise decoded here and dropped: holding the ROI sample through the text windows would cost
+  // more memory than decoding its 16 frames twice.
   const raw = reuse ? sample.roiSource! : await readFrameList(source, spread, sample.sweep);
   const spreadVolume = toDisplay8WithRange(raw, sample.range);
   return temporalMinimum(spreadVolume, [...spread.keys()]);

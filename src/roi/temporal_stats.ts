@@ -4,6 +4,7 @@
  */
 import type { Mask, Volume } from "../volume.ts";
 import type { Plane } from "./plane.ts";
+import { evenlySpacedFrames } from "../evenly_spaced.ts";
 
 /** Max and min projections over frames (intensity = max over channels). */
 export interface TemporalExtremes {
@@ -34,7 +35,7 @@ export function temporalExtremes(volume: Volume, maxFrames = 16): TemporalExtrem
   if (!(volume.data instanceof Uint8Array)) throw new TypeError("temporalExtremes needs an 8-bit volume");
   const { rows, cols, channels } = volume;
   const pixels = rows * cols;
-  const frameIndices = sampleFrames(volume.frames, maxFrames);
+  const frameIndices = evenlySpacedFrames(volume.frames, maxFrames);
   const max = new Uint8Array(pixels);
   const min = new Uint8Array(pixels).fill(255);
   const data = volume.data;
@@ -80,7 +81,7 @@ export function temporalStats(volume: Volume, maxFrames = 24): TemporalStats {
   if (!(volume.data instanceof Uint8Array)) throw new TypeError("temporalStats needs an 8-bit volume");
   const { rows, cols, channels } = volume;
   const pixels = rows * cols;
-  const frameIndices = sampleFrames(volume.frames, maxFrames);
+  const frameIndices = evenlySpacedFrames(volume.frames, maxFrames);
   // Integer accumulators: exact and faster than float ones for 8-bit data.
   const max = new Uint8Array(pixels);
   const min = new Uint8Array(pixels).fill(255);
@@ -161,7 +162,7 @@ export function temporalMeanSampler(volume: Volume, maxFrames = 16): (pixel: num
   if (!(volume.data instanceof Uint8Array)) throw new TypeError("temporalMeanSampler needs an 8-bit volume");
   const { rows, cols, channels } = volume;
   const pixels = rows * cols;
-  const offsets = sampleFrames(volume.frames, maxFrames).map((frame) => frame * pixels * channels);
+  const offsets = evenlySpacedFrames(volume.frames, maxFrames).map((frame) => frame * pixels * channels);
   const data = volume.data;
   const cache = new Float32Array(pixels).fill(-1);
   return (pixel: number) => {
@@ -182,11 +183,4 @@ export function temporalMeanSampler(volume: Volume, maxFrames = 16): (pixel: num
     cache[pixel] = mean;
     return mean;
   };
-}
-
-function sampleFrames(frames: number, maxFrames: number): number[] {
-  const count = Math.max(1, Math.min(frames, maxFrames));
-  const indices: number[] = [];
-  for (let i = 0; i < count; i++) indices.push(Math.round((i * (frames - 1)) / Math.max(1, count - 1)));
-  return [...new Set(indices)];
 }

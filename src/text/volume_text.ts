@@ -13,6 +13,7 @@ import { type FrameBox, joinLines, trackBoxes, type TrackedBox } from "./track_b
 import { maskText } from "./text_mask.ts";
 import { changingRegions, chromaView, temporalMinimum } from "./text_views.ts";
 import { strokeCandidates } from "./stroke_candidates.ts";
+import { evenlySpacedFrames } from "../evenly_spaced.ts";
 
 /** One recognised string: where and on which frame it was read. */
 export interface TextRead {
@@ -129,12 +130,7 @@ const SUMMARY_FRAMES = 16;
  * ```
  */
 export function summarySpread(frames: number): number[] {
-  const take = Math.min(frames, SUMMARY_FRAMES);
-  const spread = Array.from(
-    { length: take },
-    (_, i) => Math.round((i * (frames - 1)) / Math.max(1, take - 1)),
-  );
-  return [...new Set(spread)];
+  return evenlySpacedFrames(frames, SUMMARY_FRAMES);
 }
 
 /** The loop summary: the minimum over the scanned frames and either `base` or the volume's own spread. */
