@@ -2,7 +2,7 @@
  * Run a mode over a file or folder tree: resumable, bounded-parallel, one bad file never stops the rest.
  * @module
  */
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { sweepTemporaries, writeFileAtomic } from "./io/atomic.ts";
 import {
   appendLine,
@@ -16,6 +16,7 @@ import {
 import type { Manifest } from "./manifest.ts";
 import type { ProcessOptions } from "./options.ts";
 import { outputStem } from "./pipeline.ts";
+import { outputFolder } from "./pipeline_common.ts";
 import { createFilePool, type FileJob, type FileOutcome } from "./file_pool.ts";
 import { type WalkEntry, walkInputs } from "./walk.ts";
 
@@ -126,20 +127,33 @@ export async function runBatch(
     threads: batchOptions.threads ?? Math.max(1, Math.floor(cores / workers)),
     lowMemory: batchOptions.lowMemory,
   });
+  const onDone = async (job: FileJob, outcome: FileOutcome) => {
+    if (outcome.ok) {
+      await appendLine(outRoot, PROCESSED_LOG, job.key);
+      countManifest(summary, outcome.manifest);
+    } else {
+      await logSkip(outRoot, job.path, outcome.kind, reasonText(outcome.message, job.path), job.key);
+      summary.skipped++;
+    }
+    if (batchOptions.json) console.log(JSON.stringify(jsonLine(job, outcome)));
+    batchOptions.onFile?.(outcome);
+    progress?.tick();
+  };
+  const runStartedAt = Date.now();
   let notDone: FileJob[] = [];
   try {
-    notDone = await pool.run(jobs, async (job, outcome) => {
-      if (outcome.ok) {
-        await appendLine(outRoot, PROCESSED_LOG, job.key);
-        countManifest(summary, outcome.manifest);
-      } else {
-        await logSkip(outRoot, job.path, outcome.kind, reasonText(outcome.message, job.path), job.key);
-        summary.skipped++;
+    notDone = await pool.run(jobs, onDone, { stop: batchOptions.stop, abandon: batchOptions.abandon });
+    if (batchOptions.abandon?.aborted) {
+      // A worker can commit its folder in the instant between the second signal and its end: that
+      // file is finished, so it is logged as processed rather than left on disk unlisted.
+      const unfinished: FileJob[] = [];
+      for (const job of notDone) {
+        const manifest = await committedSince(job, runStartedAt);
+        if (manifest) await onDone(job, { ok: true, manifest });
+        else unfinished.push(job);
       }
-      if (batchOptions.json) console.log(JSON.stringify(jsonLine(job, outcome)));
-      batchOptions.onFile?.(outcome);
-      progress?.tick();
-    }, { stop: batchOptions.stop, abandon: batchOptions.abandon });
+      notDone = unfinished;
+    }
   } finally {
     await pool.close();
     progress?.done();
@@ -157,6 +171,18 @@ export async function runBatch(
   summary.seconds = round((performance.now() - started) / 1000, 2);
   await writeFileAtomic(`${outRoot}/summary.json`, JSON.stringify(summary, null, 2) + "\n");
   return summary;
+}
+
+/** The manifest of a job's output folder when that folder was committed at or after `since` (ms). */
+async function committedSince(job: FileJob, since: number): Promise<Manifest | null> {
+  const path = join(outputFolder(job), "manifest.json");
+  try {
+    const { mtime } = await Deno.stat(path);
+    if (!mtime || mtime.getTime() < since) return null;
+    return JSON.parse(await Deno.readTextFile(path)) as Manifest;
+  } catch {
+    return null; // not committed
+  }
 }
 
 function countManifest(summary: BatchSummary, manifest: Manifest): void {

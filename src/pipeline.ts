@@ -2,7 +2,7 @@
  * The modes as compositions of steps: read → find text → blank text → find ROI → blank outside + crop → write.
  * @module
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { toDisplay8 } from "./display.ts";
 import { stageFolder } from "./io/atomic.ts";
 import { decodeVolume, readInputBytes } from "./io/read.ts";
@@ -18,6 +18,7 @@ import {
   fullMask,
   keepsFullDepth,
   MODE_STEPS,
+  outputFolder,
   outputStem,
   stopwatch,
 } from "./pipeline_common.ts";
@@ -106,7 +107,7 @@ export async function processFile(
 
   const findings = await clock("text", () => engines.detectText(display, options));
   const name = target.outputName ?? outputStem(target.relativePath);
-  const finalDir = join(target.outRoot, dirname(target.relativePath), name);
+  const finalDir = outputFolder(target);
   const staging = await stageFolder(finalDir);
   try {
     const outputs: string[] = [];

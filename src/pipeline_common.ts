@@ -3,7 +3,7 @@
  * input's outputs go, and the small bookkeeping helpers.
  * @module
  */
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import type { Mode, ProcessOptions } from "./options.ts";
 import type { Mask, PixelType } from "./volume.ts";
 
@@ -24,6 +24,22 @@ export interface FileTarget {
   relativePath: string;
   /** Output base name; defaults to the input name without extension (a random one with --rename). */
   outputName?: string;
+}
+
+/**
+ * Where a file's output folder is committed: `OUT/a/b/name/` for `a/b/name.ext`.
+ *
+ * @example
+ * ```ts
+ * outputFolder({ outRoot: "/out", relativePath: "a/scan.dcm" }); // "/out/a/scan"
+ * ```
+ */
+export function outputFolder(target: FileTarget): string {
+  return join(
+    target.outRoot,
+    dirname(target.relativePath),
+    target.outputName ?? outputStem(target.relativePath),
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
  * not by the file. Outputs and manifest have the same shape as {@link processFile}'s.
  * @module
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { displayRange, toDisplay8, toDisplay8WithRange } from "./display.ts";
 import type { Engines, RoiFinding, TextFindings } from "./engines.ts";
 import { collectGarbage } from "./collect_garbage.ts";
@@ -26,6 +26,7 @@ import {
   fullMask,
   keepsFullDepth,
   MODE_STEPS,
+  outputFolder,
   outputStem,
   stopwatch,
 } from "./pipeline_common.ts";
@@ -140,7 +141,7 @@ export async function processFileStreaming(
     const bytesIn = (await Deno.stat(inputPath)).size;
     const decided = await decideFromSample(source, options, engines, clock);
     const name = target.outputName ?? outputStem(target.relativePath);
-    const finalDir = join(target.outRoot, dirname(target.relativePath), name);
+    const finalDir = outputFolder(target);
     const staging = await stageFolder(finalDir);
     try {
       const outputs: string[] = [];
