@@ -9,9 +9,13 @@ import { UnsupportedFormatError } from "../errors.ts";
 import type { Box, Volume } from "../volume.ts";
 import { deidentifyDicom } from "./dicom_write.ts";
 import { encodeFrame } from "./image.ts";
+import { mapBounded } from "../map_bounded.ts";
 import { readNiftiHeader } from "./nifti.ts";
 import { writeNifti } from "./nifti_write.ts";
 import { writeMp4 } from "./video.ts";
+
+/** Frames encoded at once: sharp encodes on its own threads, so the main thread and a second core stay busy. */
+const ENCODES_IN_FLIGHT = 4;
 
 /** Everything a writer needs besides the pixels. */
 export interface WriteRequest {
@@ -148,11 +152,9 @@ async function writeFrameStack(volume: Volume, request: WriteRequest): Promise<W
   const { options, dir, name } = request;
   const format = options.format as "jpeg" | "png" | "webp";
   const lossless = format === "png" || (format === "webp" && options.lossless);
-  const outputs: string[] = [];
-  let bytes = 0;
   const samples = unsignedSamples(volume.data);
   const frameSize = volume.rows * volume.cols * volume.channels;
-  for (let index = 0; index < volume.frames; index++) {
+  const sizes = await mapBounded(volume.frames, ENCODES_IN_FLIGHT, async (index) => {
     const frame = {
       rows: volume.rows,
       cols: volume.cols,
@@ -160,11 +162,11 @@ async function writeFrameStack(volume: Volume, request: WriteRequest): Promise<W
       data: samples.data.subarray(index * frameSize, (index + 1) * frameSize),
     };
     const encoded = await encodeFrame(frame, format, { quality: options.quality, lossless });
-    const file = frameFileName(name, index, format);
-    await Deno.writeFile(join(dir, file), encoded);
-    outputs.push(file);
-    bytes += encoded.length;
-  }
+    await Deno.writeFile(join(dir, frameFileName(name, index, format)), encoded);
+    return encoded.length;
+  });
+  const outputs = sizes.map((_, index) => frameFileName(name, index, format));
+  const bytes = sizes.reduce((sum, size) => sum + size, 0);
   return {
     outputs,
     bytes,
