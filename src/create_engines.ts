@@ -46,8 +46,8 @@ export async function createEngines(engineOptions: EngineOptions = {}): Promise<
       return (await verifyNoText(await ocr(), volume8, { frames: options.textFrames })).residual;
     },
     textMask,
-    blankText(volume, boxes, options) {
-      return maskText(volume, boxes, { pad: options.pad, fill: options.fill });
+    blankText(volume, boxes, options, inPlace = false) {
+      return maskText(volume, boxes, { pad: options.pad, fill: options.fill, inPlace });
     },
     findRoi(volume8, options) {
       return Promise.resolve(

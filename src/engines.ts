@@ -28,8 +28,11 @@ export interface Engines {
   countResidualText(volume8: Volume, options: ProcessOptions): Promise<number>;
   /** 1 = text pixel to blank. */
   textMask(rows: number, cols: number, boxes: Box[], pad: number): Mask;
-  /** A copy of `volume` with the padded boxes filled on every frame and channel. */
-  blankText(volume: Volume, boxes: Box[], options: ProcessOptions): Volume;
+  /**
+   * A copy of `volume` with the padded boxes filled on every frame and channel; `volume` itself when
+   * `inPlace` is set by a caller that owns the pixels.
+   */
+  blankText(volume: Volume, boxes: Box[], options: ProcessOptions, inPlace?: boolean): Volume;
   findRoi(volume8: Volume, options: ProcessOptions): Promise<RoiFinding>;
   filterRows(rows: TextRow[], rulesPath: string): Promise<string>;
   close(): Promise<void>;

@@ -135,11 +135,12 @@ export async function processFile(
     if (options.mode !== "text") {
       const textMask = engines.textMask(display.rows, display.cols, findings.boxes, options.pad);
       const keepsDepth = keepsFullDepth(options, pixelType(source.data));
+      // Both volumes were decoded for this file alone, so they are blanked in place rather than copied.
       const blanked = await clock(
         "text",
-        () => Promise.resolve(engines.blankText(display, findings.boxes, options)),
+        () => Promise.resolve(engines.blankText(display, findings.boxes, options, true)),
       );
-      const working = keepsDepth ? engines.blankText(source, findings.boxes, options) : blanked;
+      const working = keepsDepth ? engines.blankText(source, findings.boxes, options, true) : blanked;
       roi = await clock("roi", () => engines.findRoi(blanked, options));
       // `working` is this file's own masked copy, so the region is kept in place.
       const processed = await clock(

@@ -13,6 +13,8 @@ export interface MaskTextOptions {
   pad?: number;
   /** `zero` (default) or `background`: the median colour of the ring just outside each box, per frame. */
   fill?: TextFill;
+  /** Blank `volume` itself instead of a copy: for callers that own the pixels (a copy of a loop is tens of MB). */
+  inPlace?: boolean;
 }
 
 /**
@@ -86,8 +88,9 @@ function ringColour(
 }
 
 /**
- * A copy of `volume` with every padded box blanked on every frame and channel (text may be on frames
- * that were not scanned, so the mask is never limited to the frames a box was seen on).
+ * A copy of `volume` (or `volume` itself with `inPlace`) with every padded box blanked on every frame
+ * and channel (text may be on frames that were not scanned, so the mask is never limited to the frames
+ * a box was seen on).
  *
  * @example
  * ```ts
@@ -97,8 +100,8 @@ function ringColour(
 export function maskText(volume: Volume, boxes: Box[], options: MaskTextOptions = {}): Volume {
   const pad = options.pad ?? 2;
   const { rows, cols, channels } = volume;
-  const data = volume.data.slice();
-  const out: Volume = { ...volume, data };
+  const data = options.inPlace ? volume.data : volume.data.slice();
+  const out: Volume = options.inPlace ? volume : { ...volume, data };
   const padded = boxes.map((box) => padBox(box, pad, rows, cols)).filter((box): box is Box => box !== null);
   if (padded.length === 0) return out;
   const mask = textMask(rows, cols, padded, 0);

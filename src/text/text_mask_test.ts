@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createVolume } from "../volume.ts";
+import { readVolume } from "../io/read.ts";
+import { createVolume, frameLength } from "../volume.ts";
 import { maskText, padBox, textMask } from "./text_mask.ts";
 
 Deno.test("textMask pads boxes and clips them at the frame edge", () => {
@@ -35,6 +36,18 @@ Deno.test("maskText blanks every frame and channel and leaves the input untouche
       }
     }
   }
+});
+
+Deno.test("maskText inPlace blanks the given loop itself, with the same pixels as a copy (US1_J2KR)", async () => {
+  const loop = await readVolume("../shared/data/public/dicom/US1_J2KR.dcm");
+  const boxes = [{ x: 40, y: 10, width: 120, height: 20 }, { x: 300, y: 200, width: 30, height: 12 }];
+  const copy = maskText(loop, boxes, { pad: 2, fill: "background" });
+  assert.notEqual(copy.data, loop.data);
+  const before = loop.data.slice(0, frameLength(loop));
+  const same = maskText(loop, boxes, { pad: 2, fill: "background", inPlace: true });
+  assert.equal(same.data, loop.data);
+  assert.deepEqual(loop.data, copy.data);
+  assert.notDeepEqual(loop.data.subarray(0, frameLength(loop)), before);
 });
 
 Deno.test("maskText background fill uses the ring colour of each frame (white text on a blue banner)", () => {
