@@ -5,6 +5,7 @@
 import type { Mask, Volume } from "../volume.ts";
 import type { Plane } from "./plane.ts";
 import { evenlySpacedFrames } from "../evenly_spaced.ts";
+import { brightestExtremes } from "../kernels/byte_extremes.ts";
 
 /** Max and min projections over frames (intensity = max over channels). */
 export interface TemporalExtremes {
@@ -34,33 +35,12 @@ export interface TemporalStats extends TemporalExtremes {
 export function temporalExtremes(volume: Volume, maxFrames = 16): TemporalExtremes {
   if (!(volume.data instanceof Uint8Array)) throw new TypeError("temporalExtremes needs an 8-bit volume");
   const { rows, cols, channels } = volume;
-  const pixels = rows * cols;
   const frameIndices = evenlySpacedFrames(volume.frames, maxFrames);
-  const max = new Uint8Array(pixels);
-  const min = new Uint8Array(pixels).fill(255);
-  const data = volume.data;
-  for (const frame of frameIndices) {
-    const base = frame * pixels * channels;
-    if (channels === 3) {
-      for (let p = 0, s = base; p < pixels; p++, s += 3) {
-        const r = data[s], g = data[s + 1], b = data[s + 2];
-        const rg = r > g ? r : g;
-        const value = rg > b ? rg : b;
-        if (value > max[p]) max[p] = value;
-        if (value < min[p]) min[p] = value;
-      }
-    } else {
-      for (let p = 0, s = base; p < pixels; p++, s++) {
-        const value = data[s];
-        if (value > max[p]) max[p] = value;
-        if (value < min[p]) min[p] = value;
-      }
-    }
-  }
+  const { low, high } = brightestExtremes(volume.data, rows * cols, channels, frameIndices);
   return {
     frames: frameIndices.length,
-    max: { rows, cols, data: Float32Array.from(max) },
-    min: { rows, cols, data: Float32Array.from(min) },
+    max: { rows, cols, data: Float32Array.from(high) },
+    min: { rows, cols, data: Float32Array.from(low) },
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { type Box, type Frame8, frameLength, type Volume } from "../volume.ts";
 import { labelComponents } from "./label_components.ts";
+import { brightestExtremes, sampleMinimum } from "../kernels/byte_extremes.ts";
 
 /** Chroma below this (max − min of R, G, B) is grey: JPEG and 4:2:2 subsampling tint grey pixels a little. */
 const GREY_CHROMA = 24;
@@ -51,14 +52,12 @@ export function chromaView(frame: Frame8, minFraction = MIN_CHROMATIC_FRACTION):
  */
 export function temporalMinimum(volume: Volume, frames: number[]): Frame8 {
   const { rows, cols, channels } = volume;
-  const size = frameLength(volume);
-  const data = volume.data as Uint8Array;
-  const out = new Uint8Array(size).fill(255);
-  for (const f of frames) {
-    const frame = data.subarray(f * size, (f + 1) * size);
-    for (let i = 0; i < size; i++) if (frame[i] < out[i]) out[i] = frame[i];
-  }
-  return { rows, cols, channels, data: out };
+  return {
+    rows,
+    cols,
+    channels,
+    data: sampleMinimum(volume.data as Uint8Array, frameLength(volume), frames),
+  };
 }
 
 /** Options of {@link changingRegions}. */
@@ -98,20 +97,8 @@ export function changingRegions(
 ): ChangingRegions {
   const { rows, cols, channels } = volume;
   const pixels = rows * cols;
-  const size = frameLength(volume);
-  const data = volume.data as Uint8Array;
-  const low = new Uint8Array(pixels).fill(255);
-  const high = new Uint8Array(pixels);
-  for (const f of frames) {
-    const frame = data.subarray(f * size, (f + 1) * size);
-    for (let p = 0, i = 0; p < pixels; p++, i += channels) {
-      // The largest channel: a colour clock on a dark panel changes mostly in one channel.
-      let value = frame[i];
-      for (let c = 1; c < channels; c++) if (frame[i + c] > value) value = frame[i + c];
-      if (value < low[p]) low[p] = value;
-      if (value > high[p]) high[p] = value;
-    }
-  }
+  // The largest channel: a colour clock on a dark panel changes mostly in one channel.
+  const { low, high } = brightestExtremes(volume.data as Uint8Array, pixels, channels, frames);
   const tolerance = options.tolerance ?? 24;
   const changing = new Uint8Array(pixels);
   for (let p = 0; p < pixels; p++) if (high[p] - low[p] > tolerance) changing[p] = 1;

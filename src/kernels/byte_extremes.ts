@@ -1,0 +1,87 @@
+/**
+ * Per-pixel minimum and maximum over the frames of an 8-bit loop, on WebAssembly SIMD (16 samples per
+ * instruction). The JS loops these replace cost about 1 ns per sample, several times a file.
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { WASM_BASE64 } from "./byte_extremes_wasm.ts";
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  brightestOfRgb(source: number, target: number, pixels: number): void;
+  extremesInto(source: number, low: number, high: number, count: number): void;
+  minimumInto(source: number, low: number, count: number): void;
+}
+
+const PAGE_BYTES = 65536;
+let kernels: KernelExports | null = null;
+
+/** The instance, with at least `bytes` of memory (a loop's frames share one instance per worker). */
+function kernelsWith(bytes: number): KernelExports {
+  kernels ??= new WebAssembly.Instance(
+    new WebAssembly.Module(Buffer.from(WASM_BASE64, "base64")),
+    {},
+  ).exports as unknown as KernelExports;
+  const missing = bytes - kernels.memory.buffer.byteLength;
+  if (missing > 0) kernels.memory.grow(Math.ceil(missing / PAGE_BYTES));
+  return kernels;
+}
+
+/** Per-pixel extremes over frames, as {@link brightestExtremes} returns them. */
+export interface ByteExtremes {
+  low: Uint8Array;
+  high: Uint8Array;
+}
+
+/**
+ * Per-pixel minimum and maximum over `frames` of the brightest channel (1 or 3 interleaved channels):
+ * a colour overlay counts by the channel it is drawn in.
+ *
+ * @example
+ * ```ts
+ * const loop = new Uint8Array([10, 0, 0, 5, 5, 5, 1, 2, 3, 9, 9, 9]); // 2 frames of 2 RGB pixels
+ * brightestExtremes(loop, 2, 3, [0, 1]); // { low: [3, 5], high: [10, 9] }
+ * ```
+ */
+export function brightestExtremes(
+  data: Uint8Array,
+  pixels: number,
+  channels: number,
+  frames: readonly number[],
+): ByteExtremes {
+  if (channels !== 1 && channels !== 3) throw new RangeError(`brightestExtremes: ${channels} channels`);
+  const samples = pixels * channels;
+  // Layout: [frame samples][brightest plane][low][high].
+  const planeAt = samples, lowAt = planeAt + pixels, highAt = lowAt + pixels;
+  const wasm = kernelsWith(highAt + pixels);
+  const memory = new Uint8Array(wasm.memory.buffer);
+  memory.fill(255, lowAt, lowAt + pixels);
+  memory.fill(0, highAt, highAt + pixels);
+  for (const frame of frames) {
+    memory.set(data.subarray(frame * samples, (frame + 1) * samples), 0);
+    if (channels === 3) wasm.brightestOfRgb(0, planeAt, pixels);
+    wasm.extremesInto(channels === 3 ? planeAt : 0, lowAt, highAt, pixels);
+  }
+  return { low: memory.slice(lowAt, lowAt + pixels), high: memory.slice(highAt, highAt + pixels) };
+}
+
+/**
+ * Per-sample minimum over `frames` (each channel on its own), 255 where no frame is given.
+ *
+ * @example
+ * ```ts
+ * const loop = new Uint8Array([10, 0, 3, 5, 2, 9]); // 2 frames of 3 samples
+ * sampleMinimum(loop, 3, [0, 1]); // Uint8Array [5, 0, 3]
+ * ```
+ */
+export function sampleMinimum(data: Uint8Array, samples: number, frames: readonly number[]): Uint8Array {
+  const lowAt = samples;
+  const wasm = kernelsWith(lowAt + samples);
+  const memory = new Uint8Array(wasm.memory.buffer);
+  memory.fill(255, lowAt, lowAt + samples);
+  for (const frame of frames) {
+    memory.set(data.subarray(frame * samples, (frame + 1) * samples), 0);
+    wasm.minimumInto(0, lowAt, samples);
+  }
+  return memory.slice(lowAt, lowAt + samples);
+}

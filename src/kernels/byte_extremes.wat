@@ -1,0 +1,94 @@
+;; Byte kernels for per-pixel projections over the frames of an 8-bit loop, 16 samples per step.
+;; Assembled into byte_extremes_wasm.ts by `deno task wasm` (scripts/build_wasm.ts).
+(module
+  (memory (export "memory") 1)
+
+  ;; dst[p] = max(src[3p], src[3p + 1], src[3p + 2]): the brightest channel of interleaved RGB.
+  (func (export "brightestOfRgb") (param $src i32) (param $dst i32) (param $pixels i32)
+    (local $vectorEnd i32) (local $end i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128)
+    (local.set $vectorEnd (i32.add (local.get $dst) (i32.and (local.get $pixels) (i32.const -16))))
+    (local.set $end (i32.add (local.get $dst) (local.get $pixels)))
+    (block $vectorDone
+      (loop $vector
+        (br_if $vectorDone (i32.ge_u (local.get $dst) (local.get $vectorEnd)))
+        (local.set $v0 (v128.load (local.get $src)))
+        (local.set $v1 (v128.load offset=16 (local.get $src)))
+        (local.set $v2 (v128.load offset=32 (local.get $src)))
+        ;; Each channel of 16 pixels: 10 or 11 lanes from the first 32 bytes, the rest from the last 16.
+        (v128.store (local.get $dst)
+          (i8x16.max_u
+            (i8x16.max_u
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 17 20 23 26 29
+                (i8x16.shuffle 0 3 6 9 12 15 18 21 24 27 30 0 0 0 0 0 (local.get $v0) (local.get $v1))
+                (local.get $v2))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 18 21 24 27 30
+                (i8x16.shuffle 1 4 7 10 13 16 19 22 25 28 31 0 0 0 0 0 (local.get $v0) (local.get $v1))
+                (local.get $v2)))
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 16 19 22 25 28 31
+              (i8x16.shuffle 2 5 8 11 14 17 20 23 26 29 0 0 0 0 0 0 (local.get $v0) (local.get $v1))
+              (local.get $v2))))
+        (local.set $src (i32.add (local.get $src) (i32.const 48)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $vector)))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (i32.store8 (local.get $dst)
+          (call $max
+            (call $max (i32.load8_u (local.get $src)) (i32.load8_u offset=1 (local.get $src)))
+            (i32.load8_u offset=2 (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 3)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+        (br $scalar))))
+
+  ;; low[i] = min(low[i], src[i]); high[i] = max(high[i], src[i]) for i < count.
+  (func (export "extremesInto") (param $src i32) (param $low i32) (param $high i32) (param $count i32)
+    (local $vectorEnd i32) (local $end i32) (local $value v128) (local $byte i32)
+    (local.set $vectorEnd (i32.add (local.get $src) (i32.and (local.get $count) (i32.const -16))))
+    (local.set $end (i32.add (local.get $src) (local.get $count)))
+    (block $vectorDone
+      (loop $vector
+        (br_if $vectorDone (i32.ge_u (local.get $src) (local.get $vectorEnd)))
+        (local.set $value (v128.load (local.get $src)))
+        (v128.store (local.get $low) (i8x16.min_u (v128.load (local.get $low)) (local.get $value)))
+        (v128.store (local.get $high) (i8x16.max_u (v128.load (local.get $high)) (local.get $value)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $low (i32.add (local.get $low) (i32.const 16)))
+        (local.set $high (i32.add (local.get $high) (i32.const 16)))
+        (br $vector)))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $byte (i32.load8_u (local.get $src)))
+        (i32.store8 (local.get $low) (call $min (i32.load8_u (local.get $low)) (local.get $byte)))
+        (i32.store8 (local.get $high) (call $max (i32.load8_u (local.get $high)) (local.get $byte)))
+        (local.set $src (i32.add (local.get $src) (i32.const 1)))
+        (local.set $low (i32.add (local.get $low) (i32.const 1)))
+        (local.set $high (i32.add (local.get $high) (i32.const 1)))
+        (br $scalar))))
+
+  ;; low[i] = min(low[i], src[i]) for i < count.
+  (func (export "minimumInto") (param $src i32) (param $low i32) (param $count i32)
+    (local $vectorEnd i32) (local $end i32)
+    (local.set $vectorEnd (i32.add (local.get $src) (i32.and (local.get $count) (i32.const -16))))
+    (local.set $end (i32.add (local.get $src) (local.get $count)))
+    (block $vectorDone
+      (loop $vector
+        (br_if $vectorDone (i32.ge_u (local.get $src) (local.get $vectorEnd)))
+        (v128.store (local.get $low) (i8x16.min_u (v128.load (local.get $low)) (v128.load (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $low (i32.add (local.get $low) (i32.const 16)))
+        (br $vector)))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (i32.store8 (local.get $low) (call $min (i32.load8_u (local.get $low)) (i32.load8_u (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 1)))
+        (local.set $low (i32.add (local.get $low) (i32.const 1)))
+        (br $scalar))))
+
+  (func $max (param $a i32) (param $b i32) (result i32)
+    (select (local.get $a) (local.get $b) (i32.gt_u (local.get $a) (local.get $b))))
+  (func $min (param $a i32) (param $b i32) (result i32)
+    (select (local.get $a) (local.get $b) (i32.lt_u (local.get $a) (local.get $b)))))

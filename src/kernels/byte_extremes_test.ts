@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { readVolume } from "../io/read.ts";
+import { frameLength } from "../volume.ts";
+import { brightestExtremes, sampleMinimum } from "./byte_extremes.ts";
+
+/** The plain loops the kernels replace. */
+function referenceExtremes(data: Uint8Array, pixels: number, channels: number, frames: number[]) {
+  const low = new Uint8Array(pixels).fill(255), high = new Uint8Array(pixels);
+  for (const frame of frames) {
+    for (let p = 0; p < pixels; p++) {
+      let value = 0;
+      for (let c = 0; c < channels; c++) value = Math.max(value, data[(frame * pixels + p) * channels + c]);
+      low[p] = Math.min(low[p], value);
+      high[p] = Math.max(high[p], value);
+    }
+  }
+  return { low, high };
+}
+
+Deno.test("brightestExtremes equals the per-pixel loop on a real colour loop and its grey channel", async () => {
+  // 300x400: 120,000 pixels, a multiple of 16, so a 7-pixel crop below also exercises the scalar tail.
+  const loop = await readVolume("fixtures/inputs/case_0000.dcm");
+  const data = loop.data as Uint8Array;
+  const pixels = loop.rows * loop.cols;
+  const frames = [0, 3, 4, 9];
+  const colour = brightestExtremes(data, pixels, 3, frames);
+  assert.deepEqual(colour, referenceExtremes(data, pixels, 3, frames));
+  assert.ok(colour.high.some((value, p) => value > colour.low[p]), "the anatomy moves between these frames");
+
+  const odd = pixels - 7;
+  const grey = new Uint8Array(odd * loop.frames);
+  for (let f = 0; f < loop.frames; f++) {
+    for (let p = 0; p < odd; p++) grey[f * odd + p] = data[(f * pixels + p) * 3 + 1];
+  }
+  assert.deepEqual(brightestExtremes(grey, odd, 1, frames), referenceExtremes(grey, odd, 1, frames));
+  assert.throws(() => brightestExtremes(data, pixels, 2, frames), RangeError);
+});
+
+Deno.test("sampleMinimum equals the per-sample loop on a real 800x600 loop, after a smaller one", async () => {
+  // The smaller call first: the shared instance must grow for the larger frame.
+  const small = await readVolume("fixtures/inputs/case_0003.dcm");
+  const large = await readVolume("../shared/data/public/dicom/OBXXXX1A_rle_2frame.dcm");
+  for (const loop of [small, large]) {
+    const data = loop.data as Uint8Array;
+    const samples = frameLength(loop);
+    const frames = [...Array(loop.frames).keys()];
+    const expected = new Uint8Array(samples).fill(255);
+    for (const frame of frames) {
+      for (let i = 0; i < samples; i++) expected[i] = Math.min(expected[i], data[frame * samples + i]);
+    }
+    assert.deepEqual(sampleMinimum(data, samples, frames), expected);
+  }
+  assert.ok(sampleMinimum(small.data as Uint8Array, frameLength(small), []).every((value) => value === 255));
+});
