@@ -3,6 +3,7 @@
  * files that match no signature are tried as DICOM (many archives hold extension-less DICOM).
  * @module
  */
+import { readToEnd } from "./read_to_end.ts";
 import { CorruptFileError, ReadError, UnsupportedFormatError } from "../errors.ts";
 import type { Volume } from "../volume.ts";
 import { looksLikeDicom, readDicom } from "./dicom/read_dicom.ts";
@@ -64,12 +65,13 @@ export async function readVolume(path: string, options: ReadOptions = {}): Promi
  * ```
  */
 export async function readInputBytes(path: string, label: string): Promise<Uint8Array> {
-  const { file } = await openInputFile(path, label);
+  const { file, size } = await openInputFile(path, label);
   try {
-    // The readable stream closes the file when it ends.
-    return new Uint8Array(await new Response(file.readable).arrayBuffer());
+    return await readToEnd(file, size);
   } catch (error) {
     throw fileSystemError(error, label);
+  } finally {
+    file.close();
   }
 }
 

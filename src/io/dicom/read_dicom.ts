@@ -139,8 +139,12 @@ function nativeFrames(
   return (function* () {
     for (let frame = 0; frame < pixels.frames; frame++) {
       const start = frame * frameBytes;
+      // A view, not a copy, when nothing downstream edits samples in place (storedSamples masks
+      // high bits in place below 8 bits stored); storeFrame copies into the volume anyway.
       const samples = pixels.bitsAllocated === 8
-        ? bytes.slice(start, start + frameBytes)
+        ? (pixels.bitsStored >= 8
+          ? bytes.subarray(start, start + frameBytes)
+          : bytes.slice(start, start + frameBytes))
         : readWords(bytes, start, frameBytes / 2, !bigEndian);
       yield { samples, planar: pixels.planarConfiguration, photometric: pixels.photometric };
     }
