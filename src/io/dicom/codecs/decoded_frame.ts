@@ -37,7 +37,8 @@ export function wordsFromBytes(bytes: Uint8Array): Uint16Array {
 }
 
 /**
- * Check a codec's output size against the header so a short code stream surfaces as an error.
+ * Check a codec's output size against the header so a short code stream surfaces as an error, and
+ * give clamped byte output as a plain Uint8Array.
  *
  * @example
  * ```ts
@@ -45,6 +46,12 @@ export function wordsFromBytes(bytes: Uint8Array): Uint16Array {
  * ```
  */
 export function checkDecodedSize(frame: DecodedFrame, pixels: PixelDescription): DecodedFrame {
+  const samples: ArrayBufferView = frame.samples;
+  if (samples instanceof Uint8ClampedArray) {
+    // Some WASM builds hand back clamped bytes; downstream takes any non-Uint8Array as 16-bit words
+    // and would mask every sample, so they are viewed as plain bytes (no copy).
+    frame.samples = new Uint8Array(samples.buffer, samples.byteOffset, samples.length);
+  }
   const expected = pixels.rows * pixels.cols * pixels.samplesPerPixel;
   if (frame.samples.length < expected) {
     throw new Error(`decoded ${frame.samples.length} samples, ${expected} expected`);
