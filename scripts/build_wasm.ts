@@ -11,6 +11,7 @@ import initWabt from "wabt";
 /** The .wat sources and the modules generated from them. */
 export const KERNELS = [
   { wat: "src/kernels/byte_extremes.wat", module: "src/kernels/byte_extremes_wasm.ts" },
+  { wat: "src/kernels/within_distance.wat", module: "src/kernels/within_distance_wasm.ts" },
 ] as const;
 
 /**

@@ -110,3 +110,37 @@ Deno.test("withinDistance equals the thresholded exact transform on a real echo 
     }
   }
 });
+
+Deno.test("withinDistance equals the transform on the kernel's edges: odd widths, narrow masks, reach past 253", async () => {
+  const path = new URL("../../../shared/data/public/dicom/US1_UNCR.dcm", import.meta.url).pathname;
+  const volume = toDisplay8(await readDicom(await Deno.readFile(path), { path }));
+  // Crops of a real frame: 37 columns (two 16-wide chunks and a tail), 15 (below the kernel's 16),
+  // and the whole 640-wide frame at a radius whose reach no longer fits a byte.
+  const crops = [
+    { rows: 101, cols: 37, radii: [1, 4.5, 30] },
+    { rows: 300, cols: 15, radii: [2, 9] },
+    { rows: volume.rows, cols: volume.cols, radii: [260] },
+  ];
+  for (const { rows, cols, radii } of crops) {
+    const mask: Mask = { rows, cols, data: new Uint8Array(rows * cols) };
+    for (let y = 0; y < rows; y++) {
+      for (let x = 0; x < cols; x++) {
+        // Offset into the frame so the crop holds both text and anatomy edges.
+        const source = ((y + 40) % volume.rows) * volume.cols + ((x + 200) % volume.cols);
+        mask.data[y * cols + x] = volume.data[source * volume.channels] > 60 ? 1 : 0;
+      }
+    }
+    assert.ok(mask.data.some((v) => v === 1) && mask.data.some((v) => v === 0), `${cols} columns: mixed`);
+    for (const featureValue of [0, 1] as const) {
+      const squared = squaredDistanceTransform(mask, featureValue);
+      for (const radius of radii) {
+        const limit = Math.floor(radius * radius);
+        assert.deepEqual(
+          withinDistance(mask, featureValue, radius),
+          Uint8Array.from(squared, (d) => (d <= limit ? 1 : 0)),
+          `${rows}x${cols} feature ${featureValue} r=${radius}`,
+        );
+      }
+    }
+  }
+});

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Mask } from "../volume.ts";
+import { kernelHandles, withinDistanceKernel } from "../kernels/within_distance.ts";
 
 /**
  * Squared distance from every pixel to the nearest pixel whose mask value equals `featureValue`.
@@ -43,6 +44,9 @@ export function withinDistance(mask: Mask, featureValue: 0 | 1, radius: number):
   const reach = integerSqrt(limit);
   const halfWidth = new Int32Array(reach + 1);
   for (let g = 0; g <= reach; g++) halfWidth[g] = integerSqrt(limit - g * g);
+  if (kernelHandles(cols, reach)) {
+    return withinDistanceKernel(mask.data, rows, cols, featureValue, halfWidth, reach);
+  }
   // Column distances capped just past the reach: only whether and how far within it matters.
   const columnDistance = new Uint16Array(rows * cols);
   columnDistances(mask, featureValue, Math.min(reach + 1, 65535), columnDistance);
