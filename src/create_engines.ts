@@ -3,7 +3,7 @@
  * @module
  */
 import sharp from "sharp";
-import type { Engines } from "./engines.ts";
+import type { Engines, TextContext } from "./engines.ts";
 import { textCsv } from "./io/text_csv.ts";
 import { FILTERED_CSV_COLUMNS, filterTextRows, parseRules, type SiteRules } from "./phi/rules.ts";
 import { findRoi } from "./roi/find_roi.ts";
@@ -36,14 +36,17 @@ export async function createEngines(engineOptions: EngineOptions = {}): Promise<
     threads: engineOptions.threads ?? 1,
     lowMemory: engineOptions.lowMemory,
   });
-  const ocr = () => Promise.resolve(textEngine);
+  const ocr = (context: TextContext) => context.lowMemory ? textEngine.lean() : Promise.resolve(textEngine);
   const rulesCache = new Map<string, SiteRules>();
   return {
-    async detectText(volume8, options, summaryBase) {
-      return await detectVolumeText(await ocr(), volume8, { frames: options.textFrames, summaryBase });
+    async detectText(volume8, options, context = {}) {
+      return await detectVolumeText(await ocr(context), volume8, {
+        frames: options.textFrames,
+        summaryBase: context.summaryBase,
+      });
     },
-    async countResidualText(volume8, options) {
-      return (await verifyNoText(await ocr(), volume8, { frames: options.textFrames })).residual;
+    async countResidualText(volume8, options, context = {}) {
+      return (await verifyNoText(await ocr(context), volume8, { frames: options.textFrames })).residual;
     },
     textMask,
     blankText(volume, boxes, options, inPlace = false) {

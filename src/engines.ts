@@ -21,11 +21,18 @@ export interface RoiFinding {
   cropBox: Box | null;
 }
 
+/** What the text step needs to know about a loop it sees only part of (streaming). */
+export interface TextContext {
+  /** The loop's spread-frame minimum when `volume8` holds only some of its frames. */
+  summaryBase?: Frame8;
+  /** Detect with the low-memory detector (tiles, no arena): the loop is too large to hold. */
+  lowMemory?: boolean;
+}
+
 /** The steps a worker runs, with their models loaded. */
 export interface Engines {
-  /** `summaryBase`: the loop's spread-frame minimum when `volume8` holds only some of its frames (streaming). */
-  detectText(volume8: Volume, options: ProcessOptions, summaryBase?: Frame8): Promise<TextFindings>;
-  countResidualText(volume8: Volume, options: ProcessOptions): Promise<number>;
+  detectText(volume8: Volume, options: ProcessOptions, context?: TextContext): Promise<TextFindings>;
+  countResidualText(volume8: Volume, options: ProcessOptions, context?: TextContext): Promise<number>;
   /** 1 = text pixel to blank. */
   textMask(rows: number, cols: number, boxes: Box[], pad: number): Mask;
   /**

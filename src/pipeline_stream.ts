@@ -195,7 +195,9 @@ export async function processFileStreaming(
               format,
               label,
             );
-            return await engines.countResidualText(toDisplay8(scanned), { ...options, textFrames: "all" });
+            return await engines.countResidualText(toDisplay8(scanned), { ...options, textFrames: "all" }, {
+              lowMemory: true,
+            });
           });
         }
       }
@@ -285,7 +287,8 @@ async function decideFromSample(
     // Detect on every frame of the window, then name the frames by source index.
     const found = await clock(
       "text",
-      () => engines.detectText(textVolume, { ...options, textFrames: "all" }, summaryBase),
+      () =>
+        engines.detectText(textVolume, { ...options, textFrames: "all" }, { summaryBase, lowMemory: true }),
     );
     appendFindings(findings, toSourceFrames(found, window));
     // A window leaves about 100 MB of frame copies and model outputs that V8 has not yet collected.

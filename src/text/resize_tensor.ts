@@ -19,7 +19,8 @@ export const HALF: Normalisation = { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]
 
 /**
  * Resample `region` of `frame` to outRows×outCols and write it, normalised, into a new
- * 1×3×outRows×tensorCols tensor; columns past outCols stay 0 (PaddleOCR's right padding).
+ * 1×3×outRows×tensorCols tensor (or into `target`, reused by the caller); columns past outCols are 0
+ * (PaddleOCR's right padding).
  * Grey frames are replicated to three channels. The same normalisation order is used for every
  * channel pair because Paddle applies the listed statistics to BGR planes in order.
  *
@@ -37,10 +38,16 @@ export function resizeToTensor(
   outCols: number,
   normalisation: Normalisation,
   tensorCols = outCols,
+  target?: Float32Array,
 ): Float32Array {
   const { cols, channels, data } = frame;
   const plane = outRows * tensorCols;
-  const tensor = new Float32Array(3 * plane);
+  if (target && target.length !== 3 * plane) {
+    throw new RangeError(`resizeToTensor: target holds ${target.length} values, ${3 * plane} needed`);
+  }
+  // A reused target may hold the last frame in its right padding.
+  if (target && tensorCols > outCols) target.fill(0);
+  const tensor = target ?? new Float32Array(3 * plane);
   const scaleX = region.width / outCols;
   const scaleY = region.height / outRows;
   // Source sample positions per output column, shared by all rows (OpenCV INTER_LINEAR convention).

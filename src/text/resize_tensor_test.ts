@@ -25,3 +25,23 @@ Deno.test("resizeToTensor samples a sub-region of a 1×1 frame", () => {
   const tensor = resizeToTensor(frame, { x: 0, y: 0, width: 1, height: 1 }, 32, 32, HALF);
   assert.ok(tensor.every((v) => Math.abs(v - 1) < 1e-6));
 });
+
+Deno.test("resizeToTensor into a reused target equals a fresh tensor, padding cleared (OBXXXX1A)", async () => {
+  const { readVolume } = await import("../io/read.ts");
+  const { frame8 } = await import("../volume.ts");
+  const frame = frame8(await readVolume("../shared/data/public/dicom/OBXXXX1A.dcm"), 0);
+  const banner = { x: 0, y: 0, width: 400, height: 30 };
+  const label = { x: 500, y: 300, width: 60, height: 24 };
+  // Recogniser shape: 48 rows, 160 model columns of text padded to 320.
+  const target = new Float32Array(3 * 48 * 320).fill(7);
+  assert.deepEqual(
+    resizeToTensor(frame, banner, 48, 160, HALF, 320, target),
+    resizeToTensor(frame, banner, 48, 160, HALF, 320),
+  );
+  // Reused for a narrower read: the previous text must not survive in the padding.
+  assert.deepEqual(
+    resizeToTensor(frame, label, 48, 120, HALF, 320, target),
+    resizeToTensor(frame, label, 48, 120, HALF, 320),
+  );
+  assert.throws(() => resizeToTensor(frame, label, 48, 120, HALF, 321, target), RangeError);
+});
