@@ -15,7 +15,7 @@ import { writeNifti } from "./nifti_write.ts";
 import { writeMp4 } from "./video.ts";
 
 /** Frames encoded at once: sharp encodes on its own threads, so the main thread and a second core stay busy. */
-const ENCODES_IN_FLIGHT = 4;
+export const ENCODES_IN_FLIGHT = 4;
 
 /** Everything a writer needs besides the pixels. */
 export interface WriteRequest {
