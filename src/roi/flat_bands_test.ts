@@ -55,3 +55,19 @@ Deno.test("clearFlatBands keeps speckle that reaches a frame side", () => {
   for (let i = 0; i < data.length; i++) mask.data[i] = data[i] > 0.5 ? 1 : 0;
   assert.deepEqual(clearFlatBands(mask, { rows, cols, data }, 0.5).data, mask.data);
 });
+
+Deno.test("clearFlatBands gives the same mask from whole grey levels (histogram) and from fractional ones (sort)", async () => {
+  const { readVolume } = await import("../io/read.ts");
+  const { temporalExtremes } = await import("./temporal_stats.ts");
+  const { backgroundThreshold } = await import("./background_threshold.ts");
+  // A real echo with a title banner: its max projection holds whole grey levels.
+  const stats = temporalExtremes(await readVolume("../shared/data/public/dicom/OBXXXX1A.dcm"));
+  const threshold = backgroundThreshold(stats.max);
+  const mask = { rows: stats.max.rows, cols: stats.max.cols, data: new Uint8Array(stats.max.data.length) };
+  for (let i = 0; i < mask.data.length; i++) mask.data[i] = stats.max.data[i] > threshold ? 1 : 0;
+  const whole = clearFlatBands(mask, stats.max, threshold);
+  assert.ok(whole.data.some((value, i) => value !== mask.data[i]), "the banner is cleared");
+  // Shifted by a quarter level, with the threshold: every comparison keeps its outcome.
+  const shifted = { ...stats.max, data: stats.max.data.map((value) => value + 0.25) };
+  assert.deepEqual(clearFlatBands(mask, shifted, threshold + 0.25).data, whole.data);
+});
