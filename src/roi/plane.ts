@@ -67,13 +67,16 @@ export function maskBoundingBox(mask: Mask): Box | null {
   let minX = cols, minY = rows, maxX = -1, maxY = -1;
   for (let y = 0; y < rows; y++) {
     const offset = y * cols;
-    for (let x = 0; x < cols; x++) {
-      if (data[offset + x] === 0) continue;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      maxY = y;
-    }
+    // Only each row's outer zero runs are walked: a region's rows are mostly set in the middle.
+    let left = 0;
+    while (left < cols && data[offset + left] === 0) left++;
+    if (left === cols) continue;
+    let right = cols - 1;
+    while (data[offset + right] === 0) right--;
+    if (left < minX) minX = left;
+    if (right > maxX) maxX = right;
+    if (y < minY) minY = y;
+    maxY = y;
   }
   if (maxX < 0) return null;
   return { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
@@ -108,7 +111,13 @@ export function boxMask(rows: number, cols: number, box: Box): Mask {
  */
 export function maskAnd(a: Mask, b: Mask): Mask {
   const out = createMask(a.rows, a.cols);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] & b.data[i];
+  const [wordsA, wordsB, wordsOut] = [words(a.data), words(b.data), words(out.data)];
+  let start = 0;
+  if (wordsA && wordsB && wordsOut) {
+    for (let i = 0; i < wordsOut.length; i++) wordsOut[i] = wordsA[i] & wordsB[i];
+    start = wordsOut.length * 4;
+  }
+  for (let i = start; i < out.data.length; i++) out.data[i] = a.data[i] & b.data[i];
   return out;
 }
 
@@ -123,6 +132,19 @@ export function maskAnd(a: Mask, b: Mask): Mask {
  */
 export function maskOr(a: Mask, b: Mask): Mask {
   const out = createMask(a.rows, a.cols);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] | b.data[i];
+  const [wordsA, wordsB, wordsOut] = [words(a.data), words(b.data), words(out.data)];
+  let start = 0;
+  if (wordsA && wordsB && wordsOut) {
+    for (let i = 0; i < wordsOut.length; i++) wordsOut[i] = wordsA[i] | wordsB[i];
+    start = wordsOut.length * 4;
+  }
+  for (let i = start; i < out.data.length; i++) out.data[i] = a.data[i] | b.data[i];
   return out;
+}
+
+/** The whole 4-byte words of `bytes` when it starts on a word boundary (fresh masks do), else null. */
+function words(bytes: Uint8Array): Uint32Array | null {
+  return bytes.byteOffset % 4 === 0
+    ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)
+    : null;
 }

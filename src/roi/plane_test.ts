@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { readVolume } from "../io/read.ts";
+import type { Mask } from "../volume.ts";
+import { maskAnd, maskBoundingBox, maskOr } from "./plane.ts";
+
+/** Two masks of a real echo frame (bright pixels, and pixels of the red channel above a level). */
+async function echoMasks(): Promise<[Mask, Mask]> {
+  const volume = await readVolume("../shared/data/public/dicom/US1_UNCR.dcm");
+  const { rows, cols } = volume;
+  const bright = { rows, cols, data: new Uint8Array(rows * cols) };
+  const red = { rows, cols, data: new Uint8Array(rows * cols) };
+  for (let p = 0; p < rows * cols; p++) {
+    bright.data[p] = volume.data[p * 3 + 1] > 60 ? 1 : 0;
+    red.data[p] = volume.data[p * 3] > 30 ? 1 : 0;
+  }
+  return [bright, red];
+}
+
+Deno.test("maskAnd and maskOr equal the byte loops, word-aligned or not, with a tail", async () => {
+  const [bright, red] = await echoMasks();
+  // An odd length, and views one byte into their buffer (no whole words).
+  for (const skip of [0, 1]) {
+    const length = bright.data.length - 7 - skip;
+    const view = (mask: Mask) => ({ rows: 1, cols: length, data: mask.data.subarray(skip, skip + length) });
+    const [a, b] = [view(bright), view(red)];
+    assert.deepEqual(maskAnd(a, b).data, a.data.map((value, i) => value & b.data[i]), `skip ${skip}`);
+    assert.deepEqual(maskOr(a, b).data, a.data.map((value, i) => value | b.data[i]), `skip ${skip}`);
+  }
+});
+
+Deno.test("maskBoundingBox equals the box of every set pixel on a real mask, and null when empty", async () => {
+  const [bright] = await echoMasks();
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  for (let y = 0; y < bright.rows; y++) {
+    for (let x = 0; x < bright.cols; x++) {
+      if (!bright.data[y * bright.cols + x]) continue;
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  }
+  assert.deepEqual(maskBoundingBox(bright), { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 });
+  assert.equal(maskBoundingBox({ rows: 3, cols: 5, data: new Uint8Array(15) }), null);
+});
