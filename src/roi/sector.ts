@@ -100,13 +100,21 @@ export interface SectorOptions {
  */
 export function sectorEvidence(
   volume: Volume,
-  options: { bound?: Box; stats?: TemporalExtremes; thresholdOffset?: number } = {},
+  options: {
+    bound?: Box;
+    stats?: TemporalExtremes;
+    thresholdOffset?: number;
+    /** backgroundThreshold of `stats.max`, when the caller already has it (one per threshold tried). */
+    background?: number;
+    /** anyChange(stats, 2), likewise. */
+    changed?: Mask;
+  } = {},
 ): { evidence: Mask; regions: Mask[]; stats: TemporalExtremes; threshold: number } {
   const stats = options.stats ?? temporalExtremes(volume);
   const { rows, cols } = volume;
   // Threshold the raw max projection (a blur would move the edge outwards by its contrast), then close
   // the speckle gaps; closing leaves straight and convex borders where they are.
-  const threshold = backgroundThreshold(stats.max) + (options.thresholdOffset ?? 0);
+  const threshold = (options.background ?? backgroundThreshold(stats.max)) + (options.thresholdOffset ?? 0);
   const raw = createMask(rows, cols);
   const bright = stats.max.data;
   for (let i = 0; i < bright.length; i++) raw.data[i] = bright[i] > threshold ? 1 : 0;
@@ -117,7 +125,7 @@ export function sectorEvidence(
   const size = Math.min(rows, cols);
   if (stats.frames > 1) {
     // Static overlays do not move: keep bright pixels near moving ones when enough of the image moves.
-    const moving = maskAnd(anyChange(stats, 2), evidence);
+    const moving = maskAnd(options.changed ?? anyChange(stats, 2), evidence);
     if (maskArea(moving) > 0.02 * maskArea(evidence)) {
       const near = binaryDilation(moving, Math.max(3, Math.round(0.03 * size)));
       evidence.data.set(maskAnd(evidence, near).data);
@@ -168,8 +176,17 @@ export function fitSector(volume: Volume, options: SectorOptions = {}): SectorFi
   // Lossy noise can bridge the scan area to nearby text or fray its edges: raise the evidence
   // threshold step by step until a fit holds that stays clear of the frame border and that the
   // image edges confirm; otherwise keep the best-confirmed fit.
+  // The same for every threshold tried.
+  const background = backgroundThreshold(stats.max);
+  const changed = stats.frames > 1 ? anyChange(stats, 2) : undefined;
   for (const thresholdOffset of THRESHOLD_OFFSETS) {
-    const { regions, threshold } = sectorEvidence(volume, { ...options, stats, thresholdOffset });
+    const { regions, threshold } = sectorEvidence(volume, {
+      ...options,
+      stats,
+      thresholdOffset,
+      background,
+      changed,
+    });
     const fit = fitRegions(regions, volume.rows, volume.cols, options.minScore, intensity, change);
     fit.threshold = threshold;
     if (fit.ok && fit.mask && touchedBorders(fit.mask).length > 0) {
