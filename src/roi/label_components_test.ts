@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { largestComponent, removeSmallObjects } from "./area_filter.ts";
 import { fillHoles } from "./fill_holes.ts";
-import { labelComponents } from "./label_components.ts";
+import { type Components, labelComponents } from "./label_components.ts";
+import type { Box, Mask } from "../volume.ts";
 
 function fromRows(lines: string[]) {
   const rows = lines.length, cols = lines[0].length;
@@ -63,4 +64,116 @@ Deno.test("fillHoles fills enclosed background only", () => {
   assert.equal(filled.data[2 * 7 + 3], 1);
   assert.equal(filled.data[0 * 7 + 6], 0); // open to the border
   assert.equal(filled.data[4 * 7 + 6], 0); // diagonal walls do not enclose (4-connected background)
+});
+
+function findRootRef(parent: Int32Array, label: number): number {
+  while (parent[label] !== label) label = parent[label];
+  return label;
+}
+
+function uniteRef(parent: Int32Array, a: number, b: number): number {
+  const rootA = findRootRef(parent, a), rootB = findRootRef(parent, b);
+  if (rootA === rootB) return rootA;
+  if (rootA < rootB) {
+    parent[rootB] = rootA;
+    return rootA;
+  }
+  parent[rootA] = rootB;
+  return rootB;
+}
+
+/** The pixel-by-pixel two-pass labelling the run version replaced: the reference. */
+function pixelLabels(mask: Mask): Components {
+  const { rows, cols, data } = mask;
+  const labels = new Int32Array(rows * cols);
+  let parent = new Int32Array(1024);
+  let next = 1;
+  for (let y = 0; y < rows; y++) {
+    const offset = y * cols;
+    for (let x = 0; x < cols; x++) {
+      const i = offset + x;
+      if (data[i] === 0) continue;
+      let label = 0;
+      if (x > 0 && labels[i - 1]) label = labels[i - 1];
+      if (y > 0) {
+        const up = i - cols;
+        if (x > 0 && labels[up - 1]) {
+          label = label === 0 ? labels[up - 1] : uniteRef(parent, label, labels[up - 1]);
+        }
+        if (labels[up]) label = label === 0 ? labels[up] : uniteRef(parent, label, labels[up]);
+        if (x + 1 < cols && labels[up + 1]) {
+          label = label === 0 ? labels[up + 1] : uniteRef(parent, label, labels[up + 1]);
+        }
+      }
+      if (label === 0) {
+        if (next >= parent.length) {
+          const grown = new Int32Array(parent.length * 2);
+          grown.set(parent);
+          parent = grown;
+        }
+        parent[next] = next;
+        label = next++;
+      }
+      labels[i] = label;
+    }
+  }
+  const finalLabel = new Int32Array(next);
+  let count = 0;
+  for (let label = 1; label < next; label++) {
+    const root = findRootRef(parent, label);
+    if (root === label) finalLabel[label] = ++count;
+  }
+  for (let label = 1; label < next; label++) finalLabel[label] = finalLabel[findRootRef(parent, label)];
+
+  const areas = new Int32Array(count + 1);
+  const minX = new Int32Array(count + 1).fill(cols);
+  const minY = new Int32Array(count + 1).fill(rows);
+  const maxX = new Int32Array(count + 1).fill(-1);
+  const maxY = new Int32Array(count + 1).fill(-1);
+  for (let y = 0; y < rows; y++) {
+    const offset = y * cols;
+    for (let x = 0; x < cols; x++) {
+      const i = offset + x;
+      if (labels[i] === 0) continue;
+      const label = finalLabel[labels[i]];
+      labels[i] = label;
+      areas[label]++;
+      if (x < minX[label]) minX[label] = x;
+      if (x > maxX[label]) maxX[label] = x;
+      if (y < minY[label]) minY[label] = y;
+      maxY[label] = y;
+    }
+  }
+  const boxes: Box[] = [{ x: 0, y: 0, width: 0, height: 0 }];
+  for (let label = 1; label <= count; label++) {
+    boxes.push({
+      x: minX[label],
+      y: minY[label],
+      width: maxX[label] - minX[label] + 1,
+      height: maxY[label] - minY[label] + 1,
+    });
+  }
+  return { rows, cols, labels, count, areas, boxes };
+}
+
+Deno.test("labelComponents (runs) equals pixel-by-pixel labelling on real masks: labels, order, areas, boxes", async () => {
+  const { readVolume } = await import("../io/read.ts");
+  for (
+    const path of ["../shared/data/public/dicom/US1_UNCR.dcm", "../shared/data/public/dicom/OBXXXX1A.dcm"]
+  ) {
+    const volume = await readVolume(path);
+    const { rows, cols, channels } = volume;
+    // Speckle thresholds give thousands of small, branching components; a low one gives the fan.
+    for (const level of [30, 90, 160]) {
+      const mask: Mask = { rows, cols, data: new Uint8Array(rows * cols) };
+      for (let p = 0; p < rows * cols; p++) mask.data[p] = volume.data[p * channels] > level ? 1 : 0;
+      const expected = pixelLabels(mask);
+      const actual = labelComponents(mask);
+      assert.equal(actual.count, expected.count, `${path} > ${level}`);
+      assert.ok(actual.count > 1);
+      assert.deepEqual(actual.labels, expected.labels, `${path} > ${level}`);
+      assert.deepEqual(actual.areas, expected.areas);
+      assert.deepEqual(actual.boxes, expected.boxes);
+    }
+  }
 });
