@@ -177,3 +177,39 @@ Deno.test("labelComponents (runs) equals pixel-by-pixel labelling on real masks:
     }
   }
 });
+
+/** Hole filling by definition: background not 4-connected to the border, by a plain flood fill. */
+function holesByFlood(mask: Mask): Uint8Array {
+  const { rows, cols, data } = mask;
+  const outside = new Uint8Array(rows * cols);
+  const queue: number[] = [];
+  const visit = (i: number) => {
+    if (data[i] === 0 && !outside[i]) {
+      outside[i] = 1;
+      queue.push(i);
+    }
+  };
+  for (let x = 0; x < cols; x++) [visit(x), visit((rows - 1) * cols + x)];
+  for (let y = 0; y < rows; y++) [visit(y * cols), visit(y * cols + cols - 1)];
+  while (queue.length > 0) {
+    const i = queue.pop()!;
+    if (i % cols > 0) visit(i - 1);
+    if (i % cols < cols - 1) visit(i + 1);
+    if (i >= cols) visit(i - cols);
+    if (i + cols < rows * cols) visit(i + cols);
+  }
+  return outside.map((value) => 1 - value);
+}
+
+Deno.test("fillHoles (scanline) equals a plain flood fill on real speckle masks full of holes", async () => {
+  const { readVolume } = await import("../io/read.ts");
+  const volume = await readVolume("../shared/data/public/dicom/US1_UNCR.dcm");
+  const { rows, cols } = volume;
+  for (const level of [20, 60, 120]) {
+    const mask: Mask = { rows, cols, data: new Uint8Array(rows * cols) };
+    for (let p = 0; p < rows * cols; p++) mask.data[p] = volume.data[p * 3] > level ? 1 : 0;
+    const filled = fillHoles(mask);
+    assert.ok(filled.data.some((value, i) => value !== mask.data[i]), `holes at level ${level}`);
+    assert.deepEqual(filled.data, holesByFlood(mask), `level ${level}`);
+  }
+});
