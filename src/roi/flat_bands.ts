@@ -87,8 +87,7 @@ function clearLines(mask: Mask, plane: Plane, threshold: number, cleared: Mask, 
   const banners: number[] = [];
   for (let line = 0; line < lineCount; line++) {
     const start = line * lineStep;
-    let first = -1, last = -1;
-    values.length = 0;
+    let first = -1, last = -1, counted = 0;
     histogram.fill(0);
     let greyLevels = true;
     for (let k = 0; k < length; k++) {
@@ -96,13 +95,20 @@ function clearLines(mask: Mask, plane: Plane, threshold: number, cleared: Mask, 
       if (!mask.data[index]) continue;
       if (first < 0) first = k;
       last = k;
+      counted++;
       const value = plane.data[index];
-      values.push(value);
-      if (greyLevels && value >= 0 && value <= 255 && Number.isInteger(value)) histogram[value]++;
+      const level = value | 0;
+      if (level === value && level >= 0 && level <= 255) histogram[level]++;
       else greyLevels = false;
     }
-    if (first < 0 || first > slack || last < length - 1 - slack || values.length < 0.5 * length) continue;
-    const level = greyLevels ? histogramRank(histogram, values.length >> 1) : sortedMiddle(values);
+    if (first < 0 || first > slack || last < length - 1 - slack || counted < 0.5 * length) continue;
+    values.length = 0;
+    if (!greyLevels) {
+      for (let k = 0; k < length; k++) {
+        if (mask.data[start + k * step]) values.push(plane.data[start + k * step]);
+      }
+    }
+    const level = greyLevels ? histogramRank(histogram, counted >> 1) : sortedMiddle(values);
     const tolerance = Math.max(FLAT_TOLERANCE, FLAT_RELATIVE * level);
     if (level <= threshold + tolerance) continue;
     let flat = 0;
@@ -114,7 +120,7 @@ function clearLines(mask: Mask, plane: Plane, threshold: number, cleared: Mask, 
     } else {
       for (const value of values) if (Math.abs(value - level) <= tolerance) flat++;
     }
-    if (flat < FLAT_SHARE * values.length || flat < FLAT_SPAN * length) continue;
+    if (flat < FLAT_SHARE * counted || flat < FLAT_SPAN * length) continue;
     for (let k = 0; k < length; k++) {
       const index = start + k * step;
       if (Math.abs(plane.data[index] - level) <= tolerance) cleared.data[index] = 0;
