@@ -124,7 +124,8 @@ export function levelCrossing(
 }
 
 function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
+  // A typed array sorts numerically without calling back into JS for every comparison.
+  const sorted = Float64Array.from(values).sort();
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
