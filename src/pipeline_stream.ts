@@ -17,7 +17,8 @@ import { type FrameSource, openFrameSource } from "./io/frame_source.ts";
 import { encodeFrame, readImage } from "./io/image.ts";
 import { textCsv, type TextRow } from "./io/text_csv.ts";
 import { writeMaskPng } from "./io/write_mask.ts";
-import { frameFileName } from "./io/write_output.ts";
+import { ENCODES_IN_FLIGHT, frameFileName } from "./io/write_output.ts";
+import { mapBounded } from "./map_bounded.ts";
 import { type Manifest, VERSION } from "./manifest.ts";
 import type { ProcessOptions } from "./options.ts";
 import {
@@ -422,6 +423,7 @@ async function writeFrameStream(
     const end = Math.min(source.frames, start + STREAM_CHUNK_FRAMES);
     const chunk = await clock("read", () => source.readFrames(start, end));
     // Frame by frame inside the chunk: each step copies, and one frame's copies are small.
+    const processed: Volume[] = [];
     for (let index = 0; index < chunk.frames; index++) {
       const frame = oneFrame(chunk, index);
       const working = decided.fullDepth ? frame : toDisplay8WithRange(frame, decided.range);
@@ -429,24 +431,28 @@ async function writeFrameStream(
         "text",
         () => Promise.resolve(engines.blankText(working, decided.findings.boxes, options)),
       );
-      const processed = await clock(
-        "roi",
-        () => Promise.resolve(keepRegion(blanked, region, decided.fill)),
-      );
-      const samples = unsignedSamples(processed.data);
-      bitDepth = processed.data instanceof Uint8Array ? 8 : 16;
-      valueOffset = samples.offset;
-      await clock("write", async () => {
-        const encoded = await encodeFrame(
-          { rows: processed.rows, cols: processed.cols, channels: processed.channels, data: samples.data },
-          format,
-          { quality: options.quality, lossless },
-        );
-        const file = frameFileName(name, start + index, format);
-        await Deno.writeFile(join(dir, file), encoded);
-        outputs.push(file);
-      });
+      processed.push(await clock("roi", () => Promise.resolve(keepRegion(blanked, region, decided.fill))));
     }
+    // The chunk's frames are encoded a few at a time, as whole-file frame stacks are.
+    const files = await clock(
+      "write",
+      () =>
+        mapBounded(processed.length, ENCODES_IN_FLIGHT, async (index) => {
+          const frame = processed[index];
+          const samples = unsignedSamples(frame.data);
+          bitDepth = frame.data instanceof Uint8Array ? 8 : 16;
+          valueOffset = samples.offset;
+          const encoded = await encodeFrame(
+            { rows: frame.rows, cols: frame.cols, channels: frame.channels, data: samples.data },
+            format,
+            { quality: options.quality, lossless },
+          );
+          const file = frameFileName(name, start + index, format);
+          await Deno.writeFile(join(dir, file), encoded);
+          return file;
+        }),
+    );
+    outputs.push(...files);
     sinceCollection += end - start;
     if (sinceCollection >= GC_EVERY_FRAMES) {
       sinceCollection = 0;
