@@ -6,9 +6,11 @@
  * @module
  */
 import { inflateRawSync } from "node:zlib";
-import { LONG_VRS, SHORT_VRS } from "./value_representations.ts";
+import { LONG_VRS, SHORT_VRS, VALID_VRS } from "./value_representations.ts";
 
 const UNDEFINED = 0xffffffff;
+/** How far into an element's value to look for a length that the elements after it would fit. */
+const RESYNC_SPAN = 4096;
 /** Deeper nesting than this is refused (dicom-parser recurses per level and runs out of stack). */
 export const MAX_SEQUENCE_DEPTH = 64;
 
@@ -39,6 +41,9 @@ const KEYWORDS: Record<number, string> = {
   0x00280101: "Bits Stored",
   0x00280102: "High Bit",
   0x00280103: "Pixel Representation",
+  0x00282110: "Lossy Image Compression",
+  0x00282112: "Lossy Image Compression Ratio",
+  0x00282114: "Lossy Image Compression Method",
   0x00281050: "Window Center",
   0x00281051: "Window Width",
   0x00281052: "Rescale Intercept",
@@ -64,9 +69,14 @@ const KEYWORDS: Record<number, string> = {
  * ```
  */
 export function tagName(tag: number): string {
-  const hex = (tag >>> 0).toString(16).toUpperCase().padStart(8, "0");
   const keyword = KEYWORDS[tag >>> 0];
-  return `DICOM tag (${hex.slice(0, 4)},${hex.slice(4)})${keyword ? ` ${keyword}` : ""}`;
+  return `DICOM tag ${tagNumber(tag)}${keyword ? ` ${keyword}` : ""}`;
+}
+
+/** "(0028,0010)": a tag's group and element alone. */
+function tagNumber(tag: number): string {
+  const hex = (tag >>> 0).toString(16).toUpperCase().padStart(8, "0");
+  return `(${hex.slice(0, 4)},${hex.slice(4)})`;
 }
 
 interface Syntax {
@@ -74,10 +84,20 @@ interface Syntax {
   little: boolean;
 }
 
+/** An element the walk has passed, for naming it when what follows it does not fit. */
+interface Passed {
+  tag: number;
+  position: number;
+  valueStart: number;
+  length: number;
+}
+
 class Walk {
   readonly view: DataView;
   /** Where the top-level Pixel Data element ends, once the walk has passed it whole. */
   pixelEnd?: number;
+  /** Set while trying other lengths for an element, so that the trial walks do not try again. */
+  resyncing = false;
   /** Offset of `bytes[0]` in the file, for messages (non-zero after inflating a deflated dataset). */
   constructor(readonly bytes: Uint8Array, readonly base = 0) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -97,6 +117,7 @@ class Walk {
     until?: (tag: number) => boolean,
   ): { position: number; problem?: string; tags: Set<number> } {
     const tags = new Set<number>();
+    let previous: Passed | undefined;
     while (position < end) {
       if (position + 8 > end) {
         return {
@@ -110,7 +131,14 @@ class Walk {
       const tag = ((this.view.getUint16(position, syntax.little) << 16) |
         this.view.getUint16(position + 2, syntax.little)) >>> 0;
       if (until?.(tag)) return { position, tags };
-      if (tag === 0xfffee00d) return { position: position + 8, tags }; // end of an undefined-length item
+      if (tag === 0xfffee00d && depth > 0) return { position: position + 8, tags }; // end of an item
+      if ((tag >>> 16) === 0xfffe) {
+        return {
+          position,
+          tags,
+          problem: this.strayItem(tag, position, end, syntax, depth, within, previous),
+        };
+      }
       let vr: string | undefined;
       let length: number;
       let header: number;
@@ -164,10 +192,76 @@ class Walk {
         const items = this.items(tag, valueStart, valueStart + length, syntax, depth, position);
         if (items.problem) return { position, tags, problem: items.problem };
       }
+      previous = { tag, position, valueStart, length };
       position = valueStart + length;
       if (depth === 0 && tag === 0x7fe00010) this.pixelEnd = position;
     }
     return { position, tags };
+  }
+
+  /**
+   * An item or delimiter tag where a dataset's next element should start. Only sequences and the Pixel
+   * Data hold items, so either the element before it declares too long a value (its value then swallows
+   * the headers that follow, as a bit flip in a length does) or these bytes are damaged. When a shorter
+   * length for that element lands on an element from which the rest walks cleanly, that length is named.
+   */
+  strayItem(
+    tag: number,
+    position: number,
+    end: number,
+    syntax: Syntax,
+    depth: number,
+    within: string,
+    previous: Passed | undefined,
+  ): string {
+    // Messages stay short: the batch log keeps the first 300 characters of a reason, path included.
+    const stray = `an ${tagName(tag).replace("DICOM tag ", "")} tag`;
+    if (!previous) {
+      return `DICOM ${within}: ${stray} ${this.at(position)} stands where an element should start, ` +
+        "outside any sequence";
+    }
+    const element = `${tagName(previous.tag)} ${this.at(previous.position)}`;
+    const declared = `${element} declares a value length of ${previous.length} bytes`;
+    const fit = this.resync(previous, end, syntax, depth, within);
+    if (fit === undefined) {
+      return `${declared}; after it, ${
+        this.at(position)
+      }, comes ${stray}, outside any sequence: that length ` +
+        "or the bytes after the value are damaged";
+    }
+    return `${declared}, too long: it ends ${this.at(position)} on ${stray}, outside any sequence; ` +
+      `${fit.length} bytes end on ${tagNumber(fit.tag)} ${this.at(previous.valueStart + fit.length)}`;
+  }
+
+  /** The shortest value length for `element` after which the walk runs cleanly to `end`, if any. */
+  resync(
+    element: Passed,
+    end: number,
+    syntax: Syntax,
+    depth: number,
+    within: string,
+  ): { length: number; tag: number } | undefined {
+    if (this.resyncing) return undefined;
+    this.resyncing = true;
+    const pixelEnd = this.pixelEnd;
+    try {
+      const last = Math.min(element.length, RESYNC_SPAN, end - element.valueStart - 8);
+      for (let length = 0; length < last; length++) {
+        const at = element.valueStart + length;
+        const tag = ((this.view.getUint16(at, syntax.little) << 16) |
+          this.view.getUint16(at + 2, syntax.little)) >>> 0;
+        // Elements of a dataset come in ascending tag order (PS3.5 7.1): a candidate must follow `element`.
+        if (tag <= element.tag || (tag >>> 16) === 0xfffe) continue;
+        if (syntax.explicit && !VALID_VRS.has(String.fromCharCode(this.bytes[at + 4], this.bytes[at + 5]))) {
+          continue;
+        }
+        if (!this.elements(at, end, syntax, depth, within).problem) return { length, tag };
+      }
+      return undefined;
+    } finally {
+      this.pixelEnd = pixelEnd;
+      this.resyncing = false;
+    }
   }
 
   undefinedLength(

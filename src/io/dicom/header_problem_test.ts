@@ -191,3 +191,46 @@ Deno.test("an encapsulated file cut right after its Pixel Data header names the 
     (error: Error) => error instanceof CorruptFileError && error.message.includes(expected),
   );
 });
+
+Deno.test("readDicom: a value length that swallows the next element headers names the element and the length that fits (fuzz seed 47, #4944)", async () => {
+  // Two bit flips (fixtures/fuzz): one in a text value, one raising the (0028,2112) DS value length from
+  // 6 to 38, so that its value covers (0028,2114) and the Pixel Data header and ends on the Basic Offset
+  // Table's item tag. dicom-parser read that item as an element and stopped with "buffer overrun".
+  const bytes = Deno.readFileSync(
+    new URL("../../../fixtures/fuzz/seeds/m004944_SC_rgb_dcmtk_eb_cy_np_bit-flips.dcm", import.meta.url),
+  );
+  await assert.rejects(readDicom(bytes, { path: "in/m.dcm" }), (error: Error) => {
+    assert.ok(error instanceof CorruptFileError, error.name);
+    assert.equal(
+      error.message,
+      "in/m.dcm: DICOM tag (0028,2112) Lossy Image Compression Ratio at byte 1626 declares a value length of " +
+        "38 bytes, too long: it ends at byte 1672 on an (FFFE,E000) Item tag, outside any sequence; 6 bytes " +
+        "end on (0028,2114) at byte 1640",
+    );
+    return true;
+  });
+});
+
+Deno.test("dicomHeaderProblem: an item tag among a dataset's elements with no length that fits, and at its start", () => {
+  const bytes = sample("SC_rgb_dcmtk_eb_cy_np.dcm");
+  const ratio = dicomParser.parseDicom(bytes).elements.x00282112;
+  // (0028,2112) lengthened by 2: its value then ends 2 bytes into (0028,2114), on no element at all.
+  const longer = bytes.slice();
+  new DataView(longer.buffer).setUint16(ratio.dataOffset - 2, ratio.length + 2, true);
+  const itemAt = ratio.dataOffset + ratio.length + 2;
+  longer.set([0xfe, 0xff, 0x00, 0xe0], itemAt);
+  assert.equal(
+    dicomHeaderProblem(longer),
+    `DICOM tag (0028,2112) Lossy Image Compression Ratio at byte ${ratio.dataOffset - 8} declares a value ` +
+      `length of ${ratio.length + 2} bytes; after it, at byte ${itemAt}, comes an (FFFE,E000) Item tag, ` +
+      "outside any sequence: that length or the bytes after the value are damaged",
+  );
+  // A top-level Item Delimitation Item used to end the walk quietly, as if it closed an item.
+  const first = dicomParser.parseDicom(bytes).elements.x00080005.dataOffset - 8;
+  const opened = bytes.slice();
+  opened.set([0xfe, 0xff, 0x0d, 0xe0], first);
+  assert.match(
+    dicomHeaderProblem(opened) ?? "",
+    /^DICOM file: an \(FFFE,E00D\) Item Delimitation Item tag at byte \d+ stands where an element should start, outside any sequence$/,
+  );
+});
