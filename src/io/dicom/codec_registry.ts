@@ -10,7 +10,9 @@ import { decodeJpegBaseline } from "./codecs/jpeg_baseline.ts";
 import { decodeJpegLossless } from "./codecs/jpeg_lossless.ts";
 import { decodeJpegLs } from "./codecs/jpeg_ls.ts";
 import { decodeRle } from "./codecs/rle.ts";
+import { j2kTileLocation } from "./codecs/j2k_structure.ts";
 import {
+  htj2kStreamProblem,
   j2kStreamProblem,
   jpegScanLocation,
   jpegStreamProblem,
@@ -65,12 +67,14 @@ const jpeg2000: PixelCodec = {
   decode: decodeJpeg2000,
   structureProblem: j2kStreamProblem,
   dataName: TILE_DATA,
+  dataLocation: j2kTileLocation,
 };
 const htj2k: PixelCodec = {
   name: "HTJ2K",
   decode: decodeHtj2k,
-  structureProblem: j2kStreamProblem,
+  structureProblem: htj2kStreamProblem,
   dataName: TILE_DATA,
+  dataLocation: j2kTileLocation,
 };
 const rle: PixelCodec = { name: "RLE Lossless", decode: decodeRle };
 

@@ -6,7 +6,7 @@
 import openjpegFactory from "@cornerstonejs/codec-openjpeg/decodewasmjs";
 import type { PixelDescription } from "../image_info.ts";
 import { checkDecodedSize, type DecodedFrame, wordsFromBytes } from "./decoded_frame.ts";
-import { wasmModule } from "./wasm_module.ts";
+import { withWasmModule } from "./wasm_module.ts";
 
 /**
  * Photometric of OpenJPEG's output: it applies the inverse multi-component transform (RCT/ICT) itself,
@@ -30,19 +30,20 @@ export function j2kOutputPhotometric(photometric: string): string {
  * ```
  */
 export async function decodeJpeg2000(encoded: Uint8Array, pixels: PixelDescription): Promise<DecodedFrame> {
-  const openjpeg = await wasmModule(openjpegFactory);
-  const decoder = new openjpeg.J2KDecoder();
-  try {
-    decoder.getEncodedBuffer(encoded.length).set(encoded);
-    decoder.decode();
-    const info = decoder.getFrameInfo();
-    const bytes: Uint8Array = decoder.getDecodedBuffer();
-    const samples = info.bitsPerSample > 8 ? wordsFromBytes(bytes) : bytes.slice();
-    return checkDecodedSize(
-      { samples, planar: 0, photometric: j2kOutputPhotometric(pixels.photometric) },
-      pixels,
-    );
-  } finally {
-    decoder.delete();
-  }
+  const samples = await withWasmModule(openjpegFactory, (openjpeg) => {
+    const decoder = new openjpeg.J2KDecoder();
+    try {
+      decoder.getEncodedBuffer(encoded.length).set(encoded);
+      decoder.decode();
+      const info = decoder.getFrameInfo();
+      const bytes: Uint8Array = decoder.getDecodedBuffer();
+      return info.bitsPerSample > 8 ? wordsFromBytes(bytes) : bytes.slice();
+    } finally {
+      decoder.delete();
+    }
+  });
+  return checkDecodedSize(
+    { samples, planar: 0, photometric: j2kOutputPhotometric(pixels.photometric) },
+    pixels,
+  );
 }

@@ -10,7 +10,7 @@ import dcmjsCodecs from "dcmjs-codecs";
 import type { PixelDescription } from "../image_info.ts";
 import { checkDecodedSize, type DecodedFrame, wordsFromBytes } from "./decoded_frame.ts";
 import { jpegFrameHeader } from "./jpeg_markers.ts";
-import { wasmModule } from "./wasm_module.ts";
+import { withWasmModule } from "./wasm_module.ts";
 
 // deno-lint-ignore no-explicit-any
 const nativeCodecs = (dcmjsCodecs as any).NativeCodecs;
@@ -72,8 +72,10 @@ export async function decodeJpegBaseline(
     const samples = await decode12Bit(encoded, pixels);
     return checkDecodedSize({ samples, planar: 0, photometric }, pixels);
   }
-  const libjpeg = await wasmModule(libjpegTurboFactory);
-  const { samples, components } = decode8Bit(libjpeg, encoded);
+  const { samples, components } = await withWasmModule(
+    libjpegTurboFactory,
+    (libjpeg) => decode8Bit(libjpeg, encoded),
+  );
   return checkDecodedSize(
     { samples, planar: 0, photometric: components === 3 ? "RGB" : pixels.photometric },
     pixels,

@@ -6,7 +6,7 @@
 import charlsFactory from "@cornerstonejs/codec-charls/decodewasmjs";
 import type { PixelDescription } from "../image_info.ts";
 import { checkDecodedSize, type DecodedFrame, wordsFromBytes } from "./decoded_frame.ts";
-import { wasmModule } from "./wasm_module.ts";
+import { withWasmModule } from "./wasm_module.ts";
 
 /**
  * Decode one JPEG-LS frame. Streams with interleave mode "none" come back as planes.
@@ -19,20 +19,23 @@ import { wasmModule } from "./wasm_module.ts";
 export async function decodeJpegLs(encoded: Uint8Array, pixels: PixelDescription): Promise<DecodedFrame> {
   // CharLS can spin for tens of seconds on a stream cut inside its scan; a cut stream has no EOI marker.
   if (!endsWithEoi(encoded)) throw new Error("JPEG-LS code stream has no end-of-image marker (cut short)");
-  const charls = await wasmModule(charlsFactory);
-  const decoder = new charls.JpegLSDecoder();
-  try {
-    decoder.getEncodedBuffer(encoded.length).set(encoded);
-    decoder.decode();
-    const info = decoder.getFrameInfo();
-    const interleaveMode = decoder.getInterleaveMode();
-    const bytes: Uint8Array = decoder.getDecodedBuffer();
-    const samples = info.bitsPerSample > 8 ? wordsFromBytes(bytes) : bytes.slice();
-    const planar = info.componentCount > 1 && interleaveMode === 0 ? 1 : 0;
-    return checkDecodedSize({ samples, planar, photometric: pixels.photometric }, pixels);
-  } finally {
-    decoder.delete();
-  }
+  const { samples, planar } = await withWasmModule(charlsFactory, (charls) => {
+    const decoder = new charls.JpegLSDecoder();
+    try {
+      decoder.getEncodedBuffer(encoded.length).set(encoded);
+      decoder.decode();
+      const info = decoder.getFrameInfo();
+      const interleaveMode = decoder.getInterleaveMode();
+      const bytes: Uint8Array = decoder.getDecodedBuffer();
+      return {
+        samples: info.bitsPerSample > 8 ? wordsFromBytes(bytes) : bytes.slice(),
+        planar: (info.componentCount > 1 && interleaveMode === 0 ? 1 : 0) as 0 | 1,
+      };
+    } finally {
+      decoder.delete();
+    }
+  });
+  return checkDecodedSize({ samples, planar, photometric: pixels.photometric }, pixels);
 }
 
 /** True when FFD9 sits in the last few bytes: encoders pad odd lengths with 00 or FF after it. */

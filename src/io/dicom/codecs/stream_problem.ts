@@ -79,3 +79,24 @@ export const j2kStreamProblem: StreamProblem = (stream, pixels) => {
   if (problem) return problem;
   return size ? sizeMismatch("JPEG 2000 SIZ", size, pixels) : undefined;
 };
+
+/**
+ * Checker for HTJ2K code streams: the JPEG 2000 structure, then that the stream is HTJ2K at all. A
+ * Part 1 stream (no CAP marker for Part 15, no HT code-block style) under an HTJ2K transfer syntax
+ * decodes to nothing in an HT-only decoder, which says no more than that.
+ *
+ * @example
+ * ```ts
+ * htj2kStreamProblem(part1Stream, pixels);
+ * // "the code stream is Part 1 JPEG 2000, not the HTJ2K that (0002,0010) names: ..."
+ * ```
+ */
+export const htj2kStreamProblem: StreamProblem = (stream, pixels) => {
+  const problem = j2kStreamProblem(stream, pixels);
+  if (problem) return problem;
+  const coding = j2kStructure(stream).coding;
+  if (!coding || coding.part15 || (coding.codeBlockStyle & 0x40) !== 0) return undefined;
+  const style = coding.codeBlockStyle.toString(16).padStart(2, "0");
+  return "the code stream is Part 1 JPEG 2000, not the HTJ2K that (0002,0010) names: no CAP marker for " +
+    `Part 15, and the COD at byte ${coding.codAt} sets code-block style 0x${style} (no HT bit 0x40)`;
+};
