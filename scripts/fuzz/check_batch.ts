@@ -70,6 +70,9 @@ const UNSPECIFIC = [
   /dimension is zero, negative or not an integer/i,
   /^(truncated|corrupt) gzip stream$/i,
   /^corrupt file$/i,
+  // Damaged coded data placed only in a whole sample range or code stream, with no frame or tile named.
+  /coded frame data is damaged: \d+ "[^"]*" (samples|frames) in/i,
+  /the tile data \(code-blocks\) is damaged/i,
 ];
 
 /**

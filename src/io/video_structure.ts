@@ -6,6 +6,7 @@
  * @module
  */
 import { jpegStructure } from "./jpeg_structure.ts";
+import { locateFirstDecodeError } from "./video_decode_error.ts";
 
 /** What the check found: the first structural problem, or where the (sound) coded frames lie. */
 export interface VideoStructure {
@@ -17,6 +18,16 @@ export interface VideoStructure {
   noVideo?: boolean;
   /** With no problem: where the coded frames are, e.g. `30 "avc1" samples in "mdat" (bytes 1165-52222)`. */
   frames?: string;
+  /** With no problem: each coded frame in decode order (MP4 samples, AVI frame chunks), for naming one. */
+  samples?: CodedSample[];
+}
+
+/** One coded frame: what to call it in a message, and where its bytes are. */
+export interface CodedSample {
+  /** e.g. `"avc1" sample 4 of 30 (decode order; 1561 bytes at byte 9132)`. */
+  name: string;
+  offset: number;
+  size: number;
 }
 
 /** Files larger than this are not read into memory for the check (the reason then says so). */
@@ -223,7 +234,15 @@ function mp4Structure(bytes: Uint8Array): Found {
   }
   const first = Math.min(...mdats.map((box) => box.offset));
   const last = Math.max(...mdats.map((box) => box.end));
-  return { frames: `${samples.length} "${entry.codec}" samples in "mdat" (bytes ${first}-${last})` };
+  return {
+    frames: `${samples.length} "${entry.codec}" samples in "mdat" (bytes ${first}-${last})`,
+    samples: samples.map(([offset, size], index) => ({
+      name:
+        `"${entry.codec}" sample ${index} of ${samples.length} (decode order; ${size} bytes at byte ${offset})`,
+      offset,
+      size,
+    })),
+  };
 }
 
 /** The first sample entry of "stsd": codec and, for H.264/HEVC, the NAL length size from avcC/hvcC. */
@@ -526,7 +545,16 @@ function aviStructure(bytes: Uint8Array): Found {
       }
     }
   }
-  return { frames: `${frames.length} "${compression}" frames in "movi" (bytes ${movi.offset}-${movi.end})` };
+  return {
+    frames: `${frames.length} "${compression}" frames in "movi" (bytes ${movi.offset}-${movi.end})`,
+    samples: frames.map((frame, index) => ({
+      name:
+        `"${compression}" frame ${index} of ${frames.length} ("${frame.type}" chunk at byte ${frame.offset}, ` +
+        `${frame.end - frame.data} bytes)`,
+      offset: frame.data,
+      size: frame.end - frame.data,
+    })),
+  };
 }
 
 /** The video stream's frame chunks ("00dc"/"00db"), also inside "rec " lists. */
@@ -596,6 +624,13 @@ export async function videoFailureReason(
     const sound = found.container === "MP4"
       ? "the MP4 boxes and sample tables are sound"
       : "the AVI chunks and index are sound";
+    const failed = stage === "decode" ? await failingSample(path, found.samples ?? []) : undefined;
+    if (failed) {
+      return {
+        reason: `coded frame data is damaged: the decoder first fails on ${failed.name}; ${sound} (${words})`,
+        structural: false,
+      };
+    }
     const what = stage === "open" ? "video stream cannot be opened" : "coded frame data is damaged";
     return { reason: `${what}: ${found.frames}, ${sound} (${words})`, structural: false };
   }
@@ -606,4 +641,17 @@ export async function videoFailureReason(
     : `file over ${VIDEO_STRUCTURE_MAX_BYTES / 1024 ** 2} MiB, structure not checked`;
   const what = stage === "open" ? "video container cannot be opened" : "video frame data is damaged";
   return { reason: `${what} (${why}; ${words})`, structural: false };
+}
+
+/**
+ * The coded frame a single-threaded decode first fails on, when the packets ffmpeg read up to that
+ * error match the container's frames one for one in size (else the count could be off, e.g. a demuxer
+ * that drops empty chunks, and no frame is named).
+ */
+async function failingSample(path: string, samples: CodedSample[]): Promise<CodedSample | undefined> {
+  if (samples.length === 0) return undefined;
+  const found = await locateFirstDecodeError(path);
+  if (!found || found.packetSizes.length > samples.length) return undefined;
+  const matches = found.packetSizes.every((size, index) => samples[index].size === size);
+  return matches ? samples[found.packetSizes.length - 1] : undefined;
 }

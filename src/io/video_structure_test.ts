@@ -27,13 +27,27 @@ function find(bytes: Uint8Array, type: string): number {
 }
 
 Deno.test("videoStructure: the public MP4 and AVI samples are sound", () => {
-  assert.deepEqual(videoStructure(mp4), {
+  const sound = videoStructure(mp4);
+  assert.deepEqual({ ...sound, samples: sound.samples?.length }, {
     container: "MP4",
     frames: '30 "avc1" samples in "mdat" (bytes 1165-52222)',
+    samples: 30,
   });
-  assert.deepEqual(videoStructure(avi), {
+  assert.deepEqual(sound.samples?.[0], {
+    name: '"avc1" sample 0 of 30 (decode order; 5997 bytes at byte 1173)',
+    offset: 1173,
+    size: 5997,
+  });
+  const soundAvi = videoStructure(avi);
+  assert.deepEqual({ ...soundAvi, samples: soundAvi.samples?.length }, {
     container: "AVI",
     frames: '30 "MJPG" frames in "movi" (bytes 5632-181780)',
+    samples: 30,
+  });
+  assert.deepEqual(soundAvi.samples?.[0], {
+    name: '"MJPG" frame 0 of 30 ("00dc" chunk at byte 5644, 5651 bytes)',
+    offset: 5652,
+    size: 5651,
   });
   assert.deepEqual(videoStructure(new TextEncoder().encode("not a video at all")), {});
 });
@@ -140,6 +154,33 @@ Deno.test("videoFailureReason: names the broken box, or says the structure is so
       (await videoFailureReason(`${dir}/other.mkv`, "EBML header parsing failed", "open")).reason,
       "video container cannot be opened (container not MP4 or AVI, so not checked; demuxer: EBML header parsing failed)",
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("videoFailureReason: damaged coded data names the frame the decoder first fails on (fuzz seed 47)", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await t.step("MP4: two bit flips in sample 0 (#209, bit-flips)", async () => {
+      await Deno.writeFile(
+        `${dir}/flipped.mp4`,
+        patched(mp4, 1622, [mp4[1622] ^ 0x20]).map((byte, at) => at === 3447 ? byte ^ 0x02 : byte),
+      );
+      assert.equal(
+        (await videoFailureReason(`${dir}/flipped.mp4`, "left block unavailable")).reason,
+        'coded frame data is damaged: the decoder first fails on "avc1" sample 0 of 30 (decode order; ' +
+          "5997 bytes at byte 1173); the MP4 boxes and sample tables are sound (decoder: left block unavailable)",
+      );
+    });
+    await t.step("AVI: 12 bytes zeroed inside frame 13 (#507, byte-smash)", async () => {
+      await Deno.writeFile(`${dir}/smashed.avi`, patched(avi, 82990, Array(12).fill(0)));
+      assert.equal(
+        (await videoFailureReason(`${dir}/smashed.avi`, "error dc")).reason,
+        'coded frame data is damaged: the decoder first fails on "MJPG" frame 13 of 30 ("00dc" chunk at ' +
+          "byte 79524, 5861 bytes); the AVI chunks and index are sound (decoder: error dc)",
+      );
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
