@@ -26,6 +26,12 @@ export interface StrokeCandidateOptions {
   minSurround?: number;
   /** Largest share of coloured pixels around an area: colour Doppler is full of strokes. Default 0.2. */
   maxColoured?: number;
+  /**
+   * Text found already. Its strokes still join their neighbours, so that a label beside it or the
+   * rest of a word its box cut short stays one word-sized group, but each area is then only the part
+   * outside these boxes, and groups with hardly anything outside them are dropped. Default none.
+   */
+  known?: Box[];
 }
 
 /** Horizontal and vertical reach that joins the strokes of one word. */
@@ -38,11 +44,11 @@ const COLOURED = 24;
 
 /**
  * Word-sized areas of short bright vertical strokes on a textured background, strongest first (most
- * stroke pixels), in frame coordinates.
+ * stroke pixels outside `known` text), in frame coordinates.
  *
  * @example
  * ```ts
- * const areas = strokeCandidates(frame8(volume, 0));
+ * const areas = strokeCandidates(frame8(volume, 0), { known: boxesFoundSoFar });
  * areas[0]; // { x: 234, y: 201, width: 14, height: 12 } around an "LV" on speckle
  * ```
  */
@@ -50,32 +56,159 @@ export function strokeCandidates(frame: Frame8, options: StrokeCandidateOptions 
   const { rows, cols } = frame;
   const bright = brightness(frame);
   const strokes = strokePixels(bright, rows, cols, options);
-  const joined = dilate(strokes, rows, cols, JOIN_X, JOIN_Y);
-  const { labels, components } = labelComponents(joined, rows, cols);
-  const pixels = new Uint32Array(components.length + 1);
-  const columns = components.map(() => new Set<number>());
-  for (let p = 0; p < strokes.length; p++) {
-    if (!strokes[p]) continue;
-    pixels[labels[p]]++;
-    columns[labels[p] - 1].add(p % cols);
-  }
+  const known = knownMask(options.known ?? [], rows, cols);
   const found: { box: Box; pixels: number }[] = [];
-  for (const component of components) {
-    // The dilation grew each area by the join reach; undo it, clipped to the frame.
-    const x0 = Math.min(cols - 1, component.x0 + (component.x0 === 0 ? 0 : JOIN_X));
-    const y0 = Math.min(rows - 1, component.y0 + (component.y0 === 0 ? 0 : JOIN_Y));
-    const x1 = Math.max(x0, component.x1 - (component.x1 === cols - 1 ? 0 : JOIN_X));
-    const y1 = Math.max(y0, component.y1 - (component.y1 === rows - 1 ? 0 : JOIN_Y));
-    const box = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-    const count = pixels[component.label];
-    if (box.height > (options.maxHeight ?? 24)) continue;
-    if (columns[component.label - 1].size < (options.minColumns ?? 3)) continue;
-    if (count < (options.minPixels ?? 8)) continue;
-    const around = surroundings(frame, bright, box);
-    if (around.p90 < (options.minSurround ?? 30) || around.coloured > (options.maxColoured ?? 0.2)) continue;
-    found.push({ box, pixels: count });
+  for (const group of strokeGroups(strokes, known, rows, cols, JOIN_Y)) {
+    if (!isWordSized(group, options)) continue;
+    // A stray speckle stroke a row or two above or below a label can make it look too tall: such a
+    // group is split again with rows kept apart, as the stems of one line stand side by side.
+    const parts = group.outside.y1 - group.outside.y0 >= (options.maxHeight ?? 24)
+      ? mainPiece(group, known, cols, options)
+      : [group];
+    for (const { outside } of parts) {
+      const box = {
+        x: outside.x0,
+        y: outside.y0,
+        width: outside.x1 - outside.x0 + 1,
+        height: outside.y1 - outside.y0 + 1,
+      };
+      if (box.height > (options.maxHeight ?? 24)) continue;
+      const around = surroundings(frame, bright, box);
+      if (around.p90 < (options.minSurround ?? 30) || around.coloured > (options.maxColoured ?? 0.2)) {
+        continue;
+      }
+      found.push({ box, pixels: outside.pixels });
+    }
   }
   return found.sort((a, b) => b.pixels - a.pixels).map((entry) => entry.box);
+}
+
+/** Pixel count, distinct columns and bounds of a set of stroke pixels. */
+interface StrokeStats {
+  pixels: number;
+  columns: Set<number>;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Strokes joined into one group: their pixel indices, the figures of all and of those outside known text. */
+interface StrokeGroup {
+  members: number[];
+  all: StrokeStats;
+  outside: StrokeStats;
+}
+
+/** Groups of the stroke pixels of a rows×cols mask, joined by a (2·JOIN_X+1)×(2·joinY+1) reach. */
+function strokeGroups(
+  strokes: Uint8Array,
+  known: Uint8Array,
+  rows: number,
+  cols: number,
+  joinY: number,
+): StrokeGroup[] {
+  const { labels, components } = labelComponents(dilate(strokes, rows, cols, JOIN_X, joinY), rows, cols);
+  const groups: StrokeGroup[] = components.map(() => ({
+    members: [],
+    all: emptyStats(),
+    outside: emptyStats(),
+  }));
+  for (let p = 0; p < strokes.length; p++) {
+    if (!strokes[p]) continue;
+    const group = groups[labels[p] - 1];
+    const x = p % cols;
+    const y = (p - x) / cols;
+    group.members.push(p);
+    addPixel(group.all, x, y);
+    if (!known[p]) addPixel(group.outside, x, y);
+  }
+  return groups;
+}
+
+/** The strokes of one group joined again along rows only (JOIN_X across, no reach up or down). */
+function splitRows(group: StrokeGroup, known: Uint8Array, cols: number): StrokeGroup[] {
+  const { x0, y0, x1, y1 } = group.all;
+  const width = x1 - x0 + 1;
+  const height = y1 - y0 + 1;
+  const local = new Uint8Array(width * height);
+  const localKnown = new Uint8Array(width * height);
+  for (const p of group.members) {
+    const x = p % cols;
+    const q = ((p - x) / cols - y0) * width + x - x0;
+    local[q] = 1;
+    localKnown[q] = known[p];
+  }
+  return strokeGroups(local, localKnown, height, width, 0).map((part) => ({
+    members: part.members.map((q) => (y0 + Math.floor(q / width)) * cols + x0 + (q % width)),
+    all: shifted(part.all, x0, y0),
+    outside: shifted(part.outside, x0, y0),
+  }));
+}
+
+/**
+ * The piece of a too-tall group that is a label with a stray stroke or two attached: of its strokes
+ * joined along rows only, the largest, when it holds most of the group's strokes outside known text
+ * and is shaped like a word. A wall cut into row bands gives many small, narrow pieces instead.
+ */
+function mainPiece(
+  group: StrokeGroup,
+  known: Uint8Array,
+  cols: number,
+  options: StrokeCandidateOptions,
+): StrokeGroup[] {
+  const largest = splitRows(group, known, cols).reduce((a, b) => b.outside.pixels > a.outside.pixels ? b : a);
+  const { x0, y0, x1, y1, pixels } = largest.outside;
+  // Two or more letters are at least half as wide as tall.
+  const wordShaped = 2 * (x1 - x0 + 1) >= y1 - y0 + 1;
+  return wordShaped && isWordSized(largest, options) && 2 * pixels > group.outside.pixels ? [largest] : [];
+}
+
+/** Stroke figures moved by (dx, dy). */
+function shifted(stats: StrokeStats, dx: number, dy: number): StrokeStats {
+  return {
+    pixels: stats.pixels,
+    columns: new Set([...stats.columns].map((x) => x + dx)),
+    x0: stats.x0 + dx,
+    y0: stats.y0 + dy,
+    x1: stats.x1 + dx,
+    y1: stats.y1 + dy,
+  };
+}
+
+/**
+ * Enough strokes, over enough columns, for a word rather than a speck, and more than a stray stem
+ * outside known text (a second column at least): a word the detector cut short, or a label beside it.
+ */
+function isWordSized({ all, outside }: StrokeGroup, options: StrokeCandidateOptions): boolean {
+  return all.columns.size >= (options.minColumns ?? 3) && all.pixels >= (options.minPixels ?? 8) &&
+    outside.pixels >= (options.minStroke ?? 6) && outside.columns.size >= 2;
+}
+
+function emptyStats(): StrokeStats {
+  return { pixels: 0, columns: new Set(), x0: Infinity, y0: Infinity, x1: -1, y1: -1 };
+}
+
+function addPixel(stats: StrokeStats, x: number, y: number): void {
+  stats.pixels++;
+  stats.columns.add(x);
+  stats.x0 = Math.min(stats.x0, x);
+  stats.y0 = Math.min(stats.y0, y);
+  stats.x1 = Math.max(stats.x1, x);
+  stats.y1 = Math.max(stats.y1, y);
+}
+
+/** 1 inside any of `boxes` (clipped to the frame), 0 elsewhere. */
+function knownMask(boxes: Box[], rows: number, cols: number): Uint8Array {
+  const mask = new Uint8Array(rows * cols);
+  for (const box of boxes) {
+    const x0 = Math.max(0, Math.floor(box.x));
+    const x1 = Math.min(cols, Math.ceil(box.x + box.width));
+    for (let y = Math.max(0, Math.floor(box.y)); y < Math.min(rows, Math.ceil(box.y + box.height)); y++) {
+      if (x1 > x0) mask.fill(1, y * cols + x0, y * cols + x1);
+    }
+  }
+  return mask;
 }
 
 /** The brightest channel of each pixel: coloured labels are bright in one channel at least. */

@@ -497,10 +497,11 @@ function mayBeSpeckle(volume: Volume): boolean {
 }
 
 /**
- * Small labels on speckle that the usual pass missed: each stroke area of `frame` not already inside
- * `known` text is cut out with some context and detected magnified (the strongest areas first, at most
- * MAX_LABEL_AREAS). Boxes of line height are kept when they read as two or more letters or digits, or
- * as one very confidently: magnified speckle now and then reads as one fairly sure character.
+ * Small labels on speckle that the usual pass missed: each stroke area of `frame` outside `known` text
+ * (a label beside it, or the rest of a word its box cut short) is cut out with some context and
+ * detected magnified (the strongest areas first, at most MAX_LABEL_AREAS). Boxes of line height are
+ * kept when they read as two or more letters or digits, or as one very confidently: magnified speckle
+ * now and then reads as one fairly sure character.
  */
 async function labelsOnSpeckle(
   engine: TextEngine,
@@ -509,10 +510,8 @@ async function labelsOnSpeckle(
   known: Box[],
 ): Promise<Box[]> {
   const found: Box[] = [];
-  // Areas mostly on known text are its own strokes: no second look.
-  const areas = strokeCandidates(frame).filter((area) =>
-    !overlapsAny(area, known) && !known.some((box) => holds(box, area))
-  );
+  // Strokes on known text are not looked at again, but a word cut short or a label beside it is.
+  const areas = strokeCandidates(frame, { known });
   for (const area of areas.slice(0, MAX_LABEL_AREAS)) {
     const x0 = Math.max(0, area.x - LABEL_CONTEXT);
     const y0 = Math.max(0, area.y - LABEL_CONTEXT);
@@ -520,7 +519,9 @@ async function labelsOnSpeckle(
     const y1 = Math.min(frame.rows, area.y + area.height + LABEL_CONTEXT);
     const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
     for (const box of await engine.detector.detectRegion(frame, region, LABEL_SCALE)) {
-      if (box.height > TALL_BOX || [...known, ...found].some((other) => holds(other, box))) continue;
+      // A magnified box hugs its text less tightly: room for that above TALL_BOX for a tall area.
+      const tallest = Math.max(TALL_BOX, 1.5 * area.height);
+      if (box.height > tallest || [...known, ...found].some((other) => holds(other, box))) continue;
       if (isWordOrSureCharacter(await read(frame, box))) found.push(box);
     }
   }
