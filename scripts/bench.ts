@@ -91,6 +91,8 @@ const HEADLINES: Headline[] = [
     unit: "frames/s",
     higherIsBetter: true,
   },
+  { label: "cores busy, --jobs 1", path: "endToEnd.us.jobs1.coresBusy", unit: "cores", higherIsBetter: true },
+  { label: "cores busy, --jobs 2", path: "endToEnd.us.jobs2.coresBusy", unit: "cores", higherIsBetter: true },
   { label: "scaling jobs2/jobs1 (>=1.7)", path: "endToEnd.us.scaling", unit: "x", higherIsBetter: true },
   {
     label: "scaling jobs2/jobs1, one core per worker",

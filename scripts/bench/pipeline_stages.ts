@@ -4,6 +4,7 @@
  * @module
  */
 import { join } from "node:path";
+import { cpuUsage } from "node:process";
 import { runBatch } from "../../src/batch.ts";
 import { toDisplay8 } from "../../src/display.ts";
 import { encodeFrame } from "../../src/io/image.ts";
@@ -28,6 +29,8 @@ export interface EndToEnd {
   stepMs: Record<string, number>;
   /** Reasons of skipped files (class: reason), if any. */
   errors: string[];
+  /** Process CPU time (all threads: workers, OCR, codecs) over wall time: how many cores the run kept busy. */
+  coresBusy: number;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function benchEndToEnd(
   let frames = 0;
   try {
     const started = performance.now();
+    const cpuStart = cpuUsage();
     const summary = await runBatch(input, outRoot, parseProcessOptions({ mode }), {
       jobs,
       lowMemory: settings.lowMemory,
@@ -66,6 +70,7 @@ export async function benchEndToEnd(
       },
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuUsage(cpuStart);
     return {
       jobs,
       ...(settings.threads ? { threads: settings.threads } : {}),
@@ -77,6 +82,7 @@ export async function benchEndToEnd(
       framesPerSecond: round(frames / seconds),
       stepMs,
       errors,
+      coresBusy: round((cpu.user + cpu.system) / 1e6 / seconds),
     };
   } finally {
     await Deno.remove(outRoot, { recursive: true });
