@@ -72,7 +72,8 @@ export function labelComponents(mask: Mask): Components {
       }
       const start = x;
       while (x < cols && data[offset + x] !== 0) x++;
-      if (runs === runStart.length) {
+      // parent is indexed by label = runs + 1: grow before that slot would fall off the end.
+      if (runs + 1 >= runStart.length) {
         [runStart, runEnd, runRow, runLabel, parent] = [runStart, runEnd, runRow, runLabel, parent].map(
           (array) => {
             const grown = new Int32Array(array.length * 2);

@@ -213,3 +213,28 @@ Deno.test("fillHoles (scanline) equals a plain flood fill on real speckle masks 
     assert.deepEqual(filled.data, holesByFlood(mask), `level ${level}`);
   }
 });
+
+Deno.test("labelComponents keeps every component when runs cross the 1024 and 2048 growth points", () => {
+  // 2,100 isolated pixels on one row: each is a run and a new component, so the label table grows
+  // twice; a slot lost at the boundary once left a component labelled 0.
+  const row: Mask = { rows: 1, cols: 4200, data: new Uint8Array(4200) };
+  for (let x = 0; x < 4200; x += 2) row.data[x] = 1;
+  const single = labelComponents(row);
+  assert.equal(single.count, 2100);
+  assert.ok(row.data.every((value, x) => value === 0 || single.labels[x] === x / 2 + 1));
+  // Speckle-like masks whose runs cross the same points, against the pixel version.
+  let state = 1024;
+  const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (const [rows, cols, density] of [[90, 70, 0.45], [200, 200, 0.3], [64, 300, 0.6]] as const) {
+    const mask: Mask = {
+      rows,
+      cols,
+      data: Uint8Array.from({ length: rows * cols }, () => random() < density ? 1 : 0),
+    };
+    const expected = pixelLabels(mask);
+    const actual = labelComponents(mask);
+    assert.equal(actual.count, expected.count, `${rows}x${cols}`);
+    assert.deepEqual(actual.labels, expected.labels, `${rows}x${cols}`);
+    assert.deepEqual(actual.areas, expected.areas);
+  }
+});
