@@ -22,3 +22,19 @@ Deno.test("mapBounded rejects with the step's error and refuses a limit below 1"
   );
   await assert.rejects(mapBounded(1, 0, () => Promise.resolve(0)), RangeError);
 });
+
+Deno.test("mapBounded starts no step after a failure and rejects only once running steps have settled", async () => {
+  const started: number[] = [];
+  let settled = 0;
+  const outcome = mapBounded(40, 4, async (index) => {
+    started.push(index);
+    await new Promise((resolve) => setTimeout(resolve, index === 2 ? 1 : 15));
+    settled++;
+    if (index === 2) throw new Error("frame 2");
+    return index;
+  });
+  await assert.rejects(outcome, /frame 2/);
+  // Steps 0-3 were running when step 2 failed; none was started after it.
+  assert.deepEqual(started, [0, 1, 2, 3]);
+  assert.equal(settled, 4, "every running step settled before the rejection");
+});
