@@ -229,7 +229,11 @@ const SPLIT_HEIGHT = 160;
  */
 async function readsAsText(read: BoxReader, frame: Frame8, box: Box): Promise<boolean> {
   if (read.exhausted()) return true;
-  const { text, confidence } = await read(frame, box);
+  return isText(await read(frame, box));
+}
+
+/** Confident and holding a letter or digit. */
+function isText({ text, confidence }: Reading): boolean {
   return confidence >= CONFIRM_CONFIDENCE && /[\p{L}\p{N}]/u.test(text);
 }
 
@@ -244,16 +248,17 @@ function isWordOrSureCharacter({ text, confidence }: Reading): boolean {
     : characters === 1 && confidence >= LONE_CHARACTER;
 }
 
-/** Reads the text in a box of a frame; `exhausted` once the volume's confirmation budget is spent. */
+/** Reads the text in a box of a frame; `exhausted` once the volume's budget of failed reads is spent. */
 type BoxReader = ((frame: Frame8, box: Box) => Promise<Reading>) & { exhausted(): boolean };
 
 /**
- * Model reads per volume after which detection stops confirming boxes by reading them (they are kept
- * unread) and stops the label look. The public files and fixtures need at most 25 reads in all; a frame
- * of noise (a damaged decode, fuzz seed 47 #7130) took 209 reads and 9 s on a 256×120 image. The
- * CSV reads of the boxes found are not limited.
+ * Model reads that did not read as text, per volume, after which detection stops confirming boxes by
+ * reading them (they are kept unread) and stops the label look. Reads that find text do not count, so
+ * a screen full of text never runs out. The public files and fixtures make at most 25 reads in all;
+ * a frame of noise (a damaged decode, fuzz seed 47 #7130) made 209, nearly all failed, and took 9 s
+ * on a 256×120 image.
  */
-const MAX_CONFIRMATION_READS = 48;
+const MAX_FAILED_READS = 48;
 
 /**
  * A recogniser front that remembers its readings per box place for one volume: the same place with
@@ -262,7 +267,7 @@ const MAX_CONFIRMATION_READS = 48;
  */
 function cachedReader(engine: TextEngine): BoxReader {
   const readings = new Map<string, { pixels: Uint8Array; reading: Reading }[]>();
-  let modelReads = 0;
+  let failedReads = 0;
   const read = async (frame: Frame8, box: Box) => {
     const key = `${box.x},${box.y},${box.width},${box.height}`;
     const pixels = boxPixels(frame, box);
@@ -271,13 +276,13 @@ function cachedReader(engine: TextEngine): BoxReader {
       entry.pixels.length === pixels.length && meanDifference(entry.pixels, pixels) < REREAD_DIFFERENCE
     );
     if (same) return same.reading;
-    modelReads++;
     const reading = await engine.recognizer.recognize(frame, box);
+    if (!isText(reading)) failedReads++;
     earlier.push({ pixels, reading });
     readings.set(key, earlier);
     return reading;
   };
-  return Object.assign(read, { exhausted: () => modelReads >= MAX_CONFIRMATION_READS });
+  return Object.assign(read, { exhausted: () => failedReads >= MAX_FAILED_READS });
 }
 
 /** Confirmation outcomes per box place, reused while the box's pixels stay the same. */
