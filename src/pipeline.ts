@@ -140,7 +140,10 @@ export async function processFile(
         "text",
         () => Promise.resolve(engines.blankText(display, findings.boxes, options, true)),
       );
-      const working = keepsDepth ? engines.blankText(source, findings.boxes, options, true) : blanked;
+      // An 8-bit source that keeps its depth is the display volume itself, blanked already.
+      const working = keepsDepth && source !== display
+        ? engines.blankText(source, findings.boxes, options, true)
+        : blanked;
       roi = await clock("roi", () => engines.findRoi(blanked, options));
       // `working` is this file's own masked copy, so the region is kept in place.
       const processed = await clock(

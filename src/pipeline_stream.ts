@@ -422,7 +422,8 @@ async function writeFrameStream(
   for (let start = 0; start < source.frames; start += STREAM_CHUNK_FRAMES) {
     const end = Math.min(source.frames, start + STREAM_CHUNK_FRAMES);
     const chunk = await clock("read", () => source.readFrames(start, end));
-    // Frame by frame inside the chunk: each step copies, and one frame's copies are small.
+    // Frame by frame inside the chunk: blanking copies a frame, so a chunk holds at most
+    // STREAM_CHUNK_FRAMES processed copies until they are encoded.
     const processed: Volume[] = [];
     for (let index = 0; index < chunk.frames; index++) {
       const frame = oneFrame(chunk, index);

@@ -94,7 +94,12 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
       memoryPattern: false,
     })
       .then((session) => ({ ...engine, detector: new TextDetector(session, leanDetectOptions(options)) }))
-      .then((leanEngine) => ({ ...leanEngine, lean: () => Promise.resolve(leanEngine) }));
+      .then((leanEngine) => ({ ...leanEngine, lean: () => Promise.resolve(leanEngine) }))
+      .catch((error) => {
+        // One failed creation (memory) must not fail every later streamed file of this worker.
+        lean = undefined;
+        throw error;
+      });
   return engine;
 }
 
