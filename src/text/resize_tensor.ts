@@ -59,8 +59,9 @@ export function resizeToTensor(
     if (sx < 0) sx = 0;
     if (sx > region.width - 1) sx = region.width - 1;
     const ix = Math.floor(sx);
-    x0s[ox] = region.x + ix;
-    x1s[ox] = region.x + Math.min(ix + 1, region.width - 1);
+    // Sample offsets within a row (pixel × channels): the inner loop then only adds.
+    x0s[ox] = (region.x + ix) * channels;
+    x1s[ox] = (region.x + Math.min(ix + 1, region.width - 1)) * channels;
     wxs[ox] = sx - ix;
   }
   // BGR planes: plane 0 takes the blue sample and the first statistics pair.
@@ -93,20 +94,20 @@ export function resizeToTensor(
     if (sy > region.height - 1) sy = region.height - 1;
     const iy = Math.floor(sy);
     const wy = sy - iy;
-    const row0 = (region.y + iy) * cols;
-    const row1 = (region.y + Math.min(iy + 1, region.height - 1)) * cols;
     const outRow = oy * tensorCols;
     for (let c = 0; c < 3; c++) {
       const sc = sourceChannel[c];
+      const row0 = (region.y + iy) * cols * channels + sc;
+      const row1 = (region.y + Math.min(iy + 1, region.height - 1)) * cols * channels + sc;
       const g = gain[c];
       const o = offset[c];
       const base = c * plane + outRow;
       for (let ox = 0; ox < outCols; ox++) {
         const wx = wxs[ox];
-        const a = data[(row0 + x0s[ox]) * channels + sc];
-        const b = data[(row0 + x1s[ox]) * channels + sc];
-        const d = data[(row1 + x0s[ox]) * channels + sc];
-        const e = data[(row1 + x1s[ox]) * channels + sc];
+        const a = data[row0 + x0s[ox]];
+        const b = data[row0 + x1s[ox]];
+        const d = data[row1 + x0s[ox]];
+        const e = data[row1 + x1s[ox]];
         const top = a + (b - a) * wx;
         const bottom = d + (e - d) * wx;
         tensor[base + ox] = (top + (bottom - top) * wy) * g + o;
