@@ -54,10 +54,31 @@ export async function stageFolder(
       await Deno.rename(path, finalDir);
     },
     discard: async () => {
-      await Deno.remove(path, { recursive: true }).catch(() => {});
+      await removeSettled(path);
     },
   };
 }
+
+/**
+ * Remove `path` and everything under it, trying again for a short while when the removal fails: the
+ * folder of an abandoned worker can still receive the writes it had started (4 frames in flight),
+ * and a file created during a recursive removal leaves the folder "not empty". True once it is gone.
+ */
+async function removeSettled(path: string): Promise<boolean> {
+  for (let attempt = 0; attempt < REMOVE_ATTEMPTS; attempt++) {
+    try {
+      await Deno.remove(path, { recursive: true });
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return true;
+      await new Promise((resolve) => setTimeout(resolve, REMOVE_RETRY_MS));
+    }
+  }
+  return false;
+}
+
+const REMOVE_ATTEMPTS = 20;
+const REMOVE_RETRY_MS = 50;
 
 /**
  * Remove temporary leftovers of an interrupted run anywhere under `root`.
@@ -79,8 +100,7 @@ export async function sweepTemporaries(root: string): Promise<number> {
     for (const entry of entries) {
       const full = join(dir, entry.name);
       if (entry.name.startsWith(TEMP_MARKER)) {
-        await Deno.remove(full, { recursive: true }).catch(() => {});
-        removed++;
+        if (await removeSettled(full)) removed++;
       } else if (entry.isDirectory) {
         await visit(full);
       }
