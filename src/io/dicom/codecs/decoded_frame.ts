@@ -36,6 +36,44 @@ export function wordsFromBytes(bytes: Uint8Array): Uint16Array {
   return words;
 }
 
+/** What the cornerstone WASM decoders (OpenJPEG, OpenJPH, CharLS) have in common. */
+export interface CornerstoneDecoder {
+  getEncodedBuffer(length: number): Uint8Array;
+  decode(): void;
+  getFrameInfo(): { bitsPerSample: number; componentCount: number };
+  getDecodedBuffer(): Uint8Array;
+  delete(): void;
+}
+
+/**
+ * Decode `encoded` with a fresh cornerstone decoder and free it: the samples are copied out of the WASM
+ * heap (as 16-bit words above 8 bits per sample), and `details` reads anything else it needs from the
+ * decoder before it goes.
+ *
+ * @example
+ * ```ts
+ * const { samples } = decodeWithCornerstone(new openjpeg.J2KDecoder(), stream, () => null);
+ * ```
+ */
+export function decodeWithCornerstone<D extends CornerstoneDecoder, T>(
+  decoder: D,
+  encoded: Uint8Array,
+  details: (decoder: D, info: { bitsPerSample: number; componentCount: number }) => T,
+): { samples: Uint8Array | Uint16Array; details: T } {
+  try {
+    decoder.getEncodedBuffer(encoded.length).set(encoded);
+    decoder.decode();
+    const info = decoder.getFrameInfo();
+    const bytes = decoder.getDecodedBuffer();
+    return {
+      samples: info.bitsPerSample > 8 ? wordsFromBytes(bytes) : bytes.slice(),
+      details: details(decoder, info),
+    };
+  } finally {
+    decoder.delete();
+  }
+}
+
 /**
  * Check a codec's output size against the header so a short code stream surfaces as an error, and
  * give clamped byte output as a plain Uint8Array.

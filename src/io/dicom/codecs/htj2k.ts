@@ -6,7 +6,7 @@
 
 import openjphFactory from "@cornerstonejs/codec-openjph/wasmjs";
 import type { PixelDescription } from "../image_info.ts";
-import { checkDecodedSize, type DecodedFrame, wordsFromBytes } from "./decoded_frame.ts";
+import { checkDecodedSize, type DecodedFrame, decodeWithCornerstone } from "./decoded_frame.ts";
 import { j2kOutputPhotometric } from "./jpeg2000.ts";
 import { wasmModule, withWasmModule } from "./wasm_module.ts";
 
@@ -19,18 +19,10 @@ import { wasmModule, withWasmModule } from "./wasm_module.ts";
  * ```
  */
 export async function decodeHtj2k(encoded: Uint8Array, pixels: PixelDescription): Promise<DecodedFrame> {
-  const samples = await withWasmModule(openjphFactory, (openjph) => {
-    const decoder = new openjph.HTJ2KDecoder();
-    try {
-      decoder.getEncodedBuffer(encoded.length).set(encoded);
-      decoder.decode();
-      const info = decoder.getFrameInfo();
-      const bytes: Uint8Array = decoder.getDecodedBuffer();
-      return info.bitsPerSample > 8 ? wordsFromBytes(bytes) : bytes.slice();
-    } finally {
-      decoder.delete();
-    }
-  });
+  const { samples } = await withWasmModule(
+    openjphFactory,
+    (openjph) => decodeWithCornerstone(new openjph.HTJ2KDecoder(), encoded, () => null),
+  );
   return checkDecodedSize(
     { samples, planar: 0, photometric: j2kOutputPhotometric(pixels.photometric) },
     pixels,

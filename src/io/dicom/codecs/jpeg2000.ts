@@ -5,7 +5,7 @@
 
 import openjpegFactory from "@cornerstonejs/codec-openjpeg/decodewasmjs";
 import type { PixelDescription } from "../image_info.ts";
-import { checkDecodedSize, type DecodedFrame, wordsFromBytes } from "./decoded_frame.ts";
+import { checkDecodedSize, type DecodedFrame, decodeWithCornerstone } from "./decoded_frame.ts";
 import { withWasmModule } from "./wasm_module.ts";
 
 /**
@@ -30,18 +30,10 @@ export function j2kOutputPhotometric(photometric: string): string {
  * ```
  */
 export async function decodeJpeg2000(encoded: Uint8Array, pixels: PixelDescription): Promise<DecodedFrame> {
-  const samples = await withWasmModule(openjpegFactory, (openjpeg) => {
-    const decoder = new openjpeg.J2KDecoder();
-    try {
-      decoder.getEncodedBuffer(encoded.length).set(encoded);
-      decoder.decode();
-      const info = decoder.getFrameInfo();
-      const bytes: Uint8Array = decoder.getDecodedBuffer();
-      return info.bitsPerSample > 8 ? wordsFromBytes(bytes) : bytes.slice();
-    } finally {
-      decoder.delete();
-    }
-  });
+  const { samples } = await withWasmModule(
+    openjpegFactory,
+    (openjpeg) => decodeWithCornerstone(new openjpeg.J2KDecoder(), encoded, () => null),
+  );
   return checkDecodedSize(
     { samples, planar: 0, photometric: j2kOutputPhotometric(pixels.photometric) },
     pixels,

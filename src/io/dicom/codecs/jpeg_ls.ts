@@ -5,7 +5,7 @@
 
 import charlsFactory from "@cornerstonejs/codec-charls/decodewasmjs";
 import type { PixelDescription } from "../image_info.ts";
-import { checkDecodedSize, type DecodedFrame, wordsFromBytes } from "./decoded_frame.ts";
+import { checkDecodedSize, type DecodedFrame, decodeWithCornerstone } from "./decoded_frame.ts";
 import { withWasmModule } from "./wasm_module.ts";
 
 /**
@@ -19,22 +19,15 @@ import { withWasmModule } from "./wasm_module.ts";
 export async function decodeJpegLs(encoded: Uint8Array, pixels: PixelDescription): Promise<DecodedFrame> {
   // CharLS can spin for tens of seconds on a stream cut inside its scan; a cut stream has no EOI marker.
   if (!endsWithEoi(encoded)) throw new Error("JPEG-LS code stream has no end-of-image marker (cut short)");
-  const { samples, planar } = await withWasmModule(charlsFactory, (charls) => {
-    const decoder = new charls.JpegLSDecoder();
-    try {
-      decoder.getEncodedBuffer(encoded.length).set(encoded);
-      decoder.decode();
-      const info = decoder.getFrameInfo();
-      const interleaveMode = decoder.getInterleaveMode();
-      const bytes: Uint8Array = decoder.getDecodedBuffer();
-      return {
-        samples: info.bitsPerSample > 8 ? wordsFromBytes(bytes) : bytes.slice(),
-        planar: (info.componentCount > 1 && interleaveMode === 0 ? 1 : 0) as 0 | 1,
-      };
-    } finally {
-      decoder.delete();
-    }
-  });
+  const { samples, details: planar } = await withWasmModule(
+    charlsFactory,
+    (charls) =>
+      decodeWithCornerstone(
+        new charls.JpegLSDecoder(),
+        encoded,
+        (decoder, info) => (info.componentCount > 1 && decoder.getInterleaveMode() === 0 ? 1 : 0) as 0 | 1,
+      ),
+  );
   return checkDecodedSize({ samples, planar, photometric: pixels.photometric }, pixels);
 }
 
