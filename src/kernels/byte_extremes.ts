@@ -3,7 +3,7 @@
  * instruction). The JS loops these replace cost about 1 ns per sample, several times a file.
  * @module
  */
-import { Buffer } from "node:buffer";
+import { kernelInstance } from "./kernel_instance.ts";
 import { WASM_BASE64 } from "./byte_extremes_wasm.ts";
 
 interface KernelExports {
@@ -13,19 +13,7 @@ interface KernelExports {
   minimumInto(source: number, low: number, count: number): void;
 }
 
-const PAGE_BYTES = 65536;
-let kernels: KernelExports | null = null;
-
-/** The instance, with at least `bytes` of memory (a loop's frames share one instance per worker). */
-function kernelsWith(bytes: number): KernelExports {
-  kernels ??= new WebAssembly.Instance(
-    new WebAssembly.Module(Buffer.from(WASM_BASE64, "base64")),
-    {},
-  ).exports as unknown as KernelExports;
-  const missing = bytes - kernels.memory.buffer.byteLength;
-  if (missing > 0) kernels.memory.grow(Math.ceil(missing / PAGE_BYTES));
-  return kernels;
-}
+const kernelsWith = kernelInstance<KernelExports>(WASM_BASE64);
 
 /** Per-pixel extremes over frames, as {@link brightestExtremes} returns them. */
 export interface ByteExtremes {

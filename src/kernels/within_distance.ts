@@ -4,7 +4,7 @@
  * 6 to 24 of these over a whole frame per loop.
  * @module
  */
-import { Buffer } from "node:buffer";
+import { kernelInstance } from "./kernel_instance.ts";
 import { WASM_BASE64 } from "./within_distance_wasm.ts";
 
 interface KernelExports {
@@ -21,22 +21,12 @@ interface KernelExports {
   ): void;
 }
 
-const PAGE_BYTES = 65536;
 /** Bytes before the mask: the half-width table, one i32 per column distance up to the largest reach. */
 const TABLE_BYTES = 4 * 256;
 /** Half width of the capped column distance: so negative that the sweeps' max and min ignore it. */
 const OUT_OF_REACH = -(2 ** 30);
-let kernels: KernelExports | null = null;
 
-function kernelsWith(bytes: number): KernelExports {
-  kernels ??= new WebAssembly.Instance(
-    new WebAssembly.Module(Buffer.from(WASM_BASE64, "base64")),
-    {},
-  ).exports as unknown as KernelExports;
-  const missing = bytes - kernels.memory.buffer.byteLength;
-  if (missing > 0) kernels.memory.grow(Math.ceil(missing / PAGE_BYTES));
-  return kernels;
-}
+const kernelsWith = kernelInstance<KernelExports>(WASM_BASE64);
 
 /**
  * True when the kernel handles a mask of `cols` columns at this reach: its column distances are bytes
