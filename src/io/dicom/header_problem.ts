@@ -318,11 +318,9 @@ class Walk {
           problem: `DICOM ${sequence}: the data ends inside the item header ${this.at(at)}`,
         };
       }
-      const group = this.view.getUint16(at, syntax.little),
-        element = this.view.getUint16(at + 2, syntax.little);
-      const length = this.view.getUint32(at + 4, syntax.little);
-      if (group === 0xfffe && element === 0xe0dd) return { position: at + 8 };
-      if (group !== 0xfffe || element !== 0xe000) {
+      const { kind, length } = this.itemHeader(at, syntax);
+      if (kind === "delimiter") return { position: at + 8 };
+      if (kind === "other") {
         return {
           position,
           problem: `DICOM ${sequence}: the item ${this.at(at)} does not start with the item tag (FFFE,E000)`,
@@ -353,6 +351,15 @@ class Walk {
       : { position: at };
   }
 
+  /** The 8-byte header at `at` inside a sequence or encapsulated data: an item with its length, the sequence delimiter, or something else. */
+  itemHeader(at: number, syntax: Syntax): { kind: "item" | "delimiter" | "other"; length: number } {
+    const group = this.view.getUint16(at, syntax.little),
+      element = this.view.getUint16(at + 2, syntax.little);
+    const length = this.view.getUint32(at + 4, syntax.little);
+    if (group !== 0xfffe) return { kind: "other", length };
+    return { kind: element === 0xe000 ? "item" : element === 0xe0dd ? "delimiter" : "other", length };
+  }
+
   fragments(start: number, end: number, syntax: Syntax): { position: number; problem?: string } {
     if (start >= end) {
       // Encapsulated data always opens with the Basic Offset Table item, empty or not.
@@ -365,11 +372,9 @@ class Walk {
     }
     let at = start;
     while (at + 8 <= end) {
-      const group = this.view.getUint16(at, syntax.little),
-        element = this.view.getUint16(at + 2, syntax.little);
-      const length = this.view.getUint32(at + 4, syntax.little);
-      if (group === 0xfffe && element === 0xe0dd) return { position: at + 8 };
-      if (group !== 0xfffe || element !== 0xe000) {
+      const { kind, length } = this.itemHeader(at, syntax);
+      if (kind === "delimiter") return { position: at + 8 };
+      if (kind === "other") {
         return {
           position: at,
           problem: `Pixel Data (7FE0,0010): the fragment ${
