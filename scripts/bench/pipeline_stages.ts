@@ -7,12 +7,9 @@ import { join } from "node:path";
 import { cpuUsage } from "node:process";
 import { runBatch } from "../../src/batch.ts";
 import { toDisplay8 } from "../../src/display.ts";
-import { encodeFrame } from "../../src/io/image.ts";
-import { ENCODES_IN_FLIGHT } from "../../src/io/write_output.ts";
-import { mapBounded } from "../../src/map_bounded.ts";
+import { ENCODES_IN_FLIGHT, writeVolumeOutputs } from "../../src/io/write_output.ts";
 import { decodeVolume, readInputBytes } from "../../src/io/read.ts";
 import { type Mode, parseProcessOptions } from "../../src/options.ts";
-import { frameLength } from "../../src/volume.ts";
 
 /** Result of one end-to-end batch. */
 export interface EndToEnd {
@@ -89,9 +86,12 @@ export async function benchEndToEnd(
   }
 }
 
+/** JPEG q95 frame stacks, what `us` writes for these loops by default. */
+const FLOOR_OPTIONS = parseProcessOptions({ mode: "us", format: "jpeg", quality: 95 });
+
 /**
  * Decode, display-convert, JPEG-encode (q95) and write every frame of every file in `dir`, one file at a
- * time, with as many frames in flight as the pipeline's own frame writer: the floor gets every trick
+ * time, through the pipeline's own frame writer (as many frames in flight): the floor gets every trick
  * the end-to-end run gets, or the ratio between them would flatter the pipeline.
  *
  * @example
@@ -117,18 +117,19 @@ export async function benchCodecFloor(dir: string): Promise<{
     for (const name of names) {
       const path = join(dir, name);
       let mark = performance.now();
-      const volume = toDisplay8(await decodeVolume(await readInputBytes(path, name), path, { label: name }));
+      const bytes = await readInputBytes(path, name);
+      const volume = toDisplay8(await decodeVolume(bytes, path, { label: name }));
       stepMs.decode += performance.now() - mark;
-      const length = frameLength(volume);
       mark = performance.now();
-      await mapBounded(volume.frames, ENCODES_IN_FLIGHT, async (index) => {
-        const data = (volume.data as Uint8Array).subarray(index * length, (index + 1) * length);
-        const jpeg = await encodeFrame(
-          { rows: volume.rows, cols: volume.cols, channels: volume.channels, data },
-          "jpeg",
-          { quality: 95 },
-        );
-        await Deno.writeFile(join(outRoot, `${name}_${String(index).padStart(4, "0")}.jpeg`), jpeg);
+      // The pipeline's own writer: the same encoder, quality and frames in flight as end to end.
+      await writeVolumeOutputs(volume, {
+        dir: outRoot,
+        name,
+        options: FLOOR_OPTIONS,
+        sourceBytes: bytes,
+        crop: null,
+        textRemoved: false,
+        label: name,
       });
       stepMs.encodeAndWrite += performance.now() - mark;
       frames += volume.frames;
