@@ -54,19 +54,27 @@ export function brightestExtremes(
 }
 
 /**
- * Per-sample minimum over `frames` (each channel on its own), 255 where no frame is given.
+ * Per-sample minimum over `frames` (each channel on its own) and `start` when given; 255 where
+ * neither gives a value.
  *
  * @example
  * ```ts
  * const loop = new Uint8Array([10, 0, 3, 5, 2, 9]); // 2 frames of 3 samples
  * sampleMinimum(loop, 3, [0, 1]); // Uint8Array [5, 0, 3]
+ * sampleMinimum(loop, 3, [0], new Uint8Array([4, 4, 4])); // Uint8Array [4, 0, 3]
  * ```
  */
-export function sampleMinimum(data: Uint8Array, samples: number, frames: readonly number[]): Uint8Array {
+export function sampleMinimum(
+  data: Uint8Array,
+  samples: number,
+  frames: readonly number[],
+  start?: Uint8Array,
+): Uint8Array {
   const lowAt = samples;
   const wasm = kernelsWith(lowAt + samples);
   const memory = new Uint8Array(wasm.memory.buffer);
-  memory.fill(255, lowAt, lowAt + samples);
+  if (start) memory.set(start.subarray(0, samples), lowAt);
+  else memory.fill(255, lowAt, lowAt + samples);
   for (const frame of frames) {
     memory.set(data.subarray(frame * samples, (frame + 1) * samples), 0);
     wasm.minimumInto(0, lowAt, samples);

@@ -52,3 +52,15 @@ Deno.test("sampleMinimum equals the per-sample loop on a real 800x600 loop, afte
   }
   assert.ok(sampleMinimum(small.data as Uint8Array, frameLength(small), []).every((value) => value === 255));
 });
+
+Deno.test("sampleMinimum from a start array equals the minimum with that array as one more frame", async () => {
+  const loop = await readVolume("fixtures/inputs/case_0000.dcm");
+  const data = loop.data as Uint8Array;
+  const samples = frameLength(loop);
+  // A minimum taken already over frames 6-9, as a streamed loop's spread summary is.
+  const start = sampleMinimum(data, samples, [6, 7, 8, 9]);
+  assert.deepEqual(
+    sampleMinimum(data, samples, [0, 3], start),
+    sampleMinimum(data, samples, [0, 3, 6, 7, 8, 9]),
+  );
+});

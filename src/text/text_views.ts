@@ -41,22 +41,22 @@ export function chromaView(frame: Frame8, minFraction = MIN_CHROMATIC_FRACTION):
 }
 
 /**
- * The per-sample minimum over `frames` of a loop: static overlays keep their colour while speckle,
- * which decorrelates between frames, falls to its darkest value, so bright annotations inside the
- * sector stand on a dark, smooth background.
+ * The per-sample minimum over `frames` of a loop (and `base`, a minimum taken already): static
+ * overlays keep their colour while speckle, which decorrelates between frames, falls to its darkest
+ * value, so bright annotations inside the sector stand on a dark, smooth background.
  *
  * @example
  * ```ts
  * const darkest = temporalMinimum(loop8, [0, 5, 9]);
  * ```
  */
-export function temporalMinimum(volume: Volume, frames: number[]): Frame8 {
+export function temporalMinimum(volume: Volume, frames: number[], base?: Frame8): Frame8 {
   const { rows, cols, channels } = volume;
   return {
     rows,
     cols,
     channels,
-    data: sampleMinimum(volume.data as Uint8Array, frameLength(volume), frames),
+    data: sampleMinimum(volume.data as Uint8Array, frameLength(volume), frames, base?.data),
   };
 }
 

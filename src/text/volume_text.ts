@@ -136,11 +136,7 @@ export function summarySpread(frames: number): number[] {
 /** The loop summary: the minimum over the scanned frames and either `base` or the volume's own spread. */
 function loopSummary(volume8: Volume, scanned: number[], base: Frame8 | undefined): Frame8 {
   if (!base) return temporalMinimum(volume8, [...new Set([...scanned, ...summarySpread(volume8.frames)])]);
-  const summary = temporalMinimum(volume8, scanned);
-  for (let i = 0; i < summary.data.length; i++) {
-    if (base.data[i] < summary.data[i]) summary.data[i] = base.data[i];
-  }
-  return summary;
+  return temporalMinimum(volume8, scanned, base);
 }
 
 /** Share of the frame's rows above which the second pass searches the whole frame instead of bands. */
