@@ -5,6 +5,7 @@
  * level of a blurred step stays where the step is, and a lower level keeps the foot of a soft edge.
  * @module
  */
+import { median } from "./median.ts";
 
 /** Where a step edge crosses a level, relative to the position the samples were taken about. */
 export interface EdgeCrossing {
@@ -121,11 +122,4 @@ export function levelCrossing(
     return { offset, inside, outside, samples, width: centres[lower] - centres[upper] };
   }
   return null;
-}
-
-function median(values: number[]): number {
-  // A typed array sorts numerically without calling back into JS for every comparison.
-  const sorted = Float64Array.from(values).sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

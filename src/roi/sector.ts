@@ -19,6 +19,7 @@ import { createMask, maskAnd, maskArea, maskBoundingBox } from "./plane.ts";
 import { fitLineRansac } from "./robust_line.ts";
 import { type EdgeCrossing, levelCrossing } from "./edge_profile.ts";
 import { anyChange, type TemporalExtremes, temporalExtremes, temporalMeanSampler } from "./temporal_stats.ts";
+import { median } from "./median.ts";
 
 /** The probe geometries we model. */
 export type SectorKind = "phased" | "curvilinear" | "linear" | "trapezoid";
@@ -991,13 +992,6 @@ function trimmedMean(values: number[]): number {
   const sorted = values.slice().sort((a, b) => Math.abs(a - centre) - Math.abs(b - centre));
   const kept = sorted.slice(0, Math.max(1, Math.ceil(sorted.length * 0.8)));
   return kept.reduce((sum, value) => sum + value, 0) / kept.length;
-}
-
-function median(values: number[]): number {
-  // A typed array sorts numerically without calling back into JS for every comparison.
-  const sorted = Float64Array.from(values).sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function clipToBox(mask: Mask, box: Box): void {
