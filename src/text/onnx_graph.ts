@@ -1,0 +1,281 @@
+/**
+ * An ONNX model as a list of nodes and float constants, over the protobuf wire format: the part of
+ * onnx.proto a graph rewrite needs (NodeProto, AttributeProto, float TensorProto). Everything else in
+ * the model is kept as it was read.
+ * @module
+ */
+import {
+  decodeMessage,
+  encodeMessage,
+  messageField,
+  repeatedStrings,
+  repeatedVarints,
+  stringField,
+  textField,
+  varintField,
+  type WireField,
+} from "./protobuf_wire.ts";
+
+// Field numbers from onnx.proto.
+const MODEL_GRAPH = 7;
+const GRAPH_NODE = 1;
+const GRAPH_INITIALIZER = 5;
+const NODE_INPUT = 1;
+const NODE_OUTPUT = 2;
+const NODE_NAME = 3;
+const NODE_OP_TYPE = 4;
+const NODE_ATTRIBUTE = 5;
+const NODE_DOMAIN = 7;
+const ATTRIBUTE_NAME = 1;
+const ATTRIBUTE_FLOAT = 2;
+const ATTRIBUTE_INT = 3;
+const ATTRIBUTE_TENSOR = 5;
+const ATTRIBUTE_INTS = 8;
+const ATTRIBUTE_TYPE = 20;
+const ATTRIBUTE_TYPE_FLOAT = 1;
+const TENSOR_DIMS = 1;
+const TENSOR_DATA_TYPE = 2;
+const TENSOR_FLOAT_DATA = 4;
+const TENSOR_NAME = 8;
+const TENSOR_RAW_DATA = 9;
+const DATA_TYPE_FLOAT = 1;
+
+/** One graph node; attributes are kept as their encoded AttributeProto fields. */
+export interface OnnxNode {
+  opType: string;
+  inputs: string[];
+  outputs: string[];
+  name: string;
+  domain: string;
+  attributes: WireField[][];
+}
+
+/** A float32 tensor constant. */
+export interface FloatTensor {
+  dims: number[];
+  values: Float32Array;
+}
+
+/** A decoded model: its nodes in order, its float constants, and the fields left as they were. */
+export interface OnnxModel {
+  nodes: OnnxNode[];
+  /** Float initializers and Constant-node values, by tensor name. */
+  constants: Map<string, FloatTensor>;
+  /** Initializers added by a rewrite, written out by {@link encodeModel}. */
+  added: Map<string, FloatTensor>;
+  modelFields: WireField[];
+  graphFields: WireField[];
+}
+
+/**
+ * Decode a model's graph into nodes and float constants.
+ *
+ * @example
+ * ```ts
+ * const model = decodeModel(await Deno.readFile("det.onnx"));
+ * model.nodes.filter((node) => node.opType === "Conv").length;
+ * ```
+ */
+export function decodeModel(bytes: Uint8Array): OnnxModel {
+  const modelFields = decodeMessage(bytes);
+  const graph = modelFields.findLast((field) => field.number === MODEL_GRAPH && field.wireType === 2);
+  if (!graph || graph.wireType !== 2) throw new Error("ONNX model has no graph");
+  const graphFields: WireField[] = [];
+  const nodes: OnnxNode[] = [];
+  const constants = new Map<string, FloatTensor>();
+  for (const field of decodeMessage(graph.bytes)) {
+    if (field.number === GRAPH_NODE && field.wireType === 2) {
+      nodes.push(decodeNode(field.bytes));
+      continue;
+    }
+    graphFields.push(field);
+    if (field.number === GRAPH_INITIALIZER && field.wireType === 2) {
+      const tensor = decodeMessage(field.bytes);
+      const value = floatTensor(tensor);
+      if (value) constants.set(stringField(tensor, TENSOR_NAME), value);
+    }
+  }
+  for (const node of nodes) {
+    if (node.opType !== "Constant" || node.domain !== "") continue;
+    const value = attributeTensor(node, "value");
+    if (value) constants.set(node.outputs[0], value);
+  }
+  return {
+    nodes,
+    constants,
+    added: new Map(),
+    modelFields: modelFields.filter((field) => field !== graph),
+    graphFields,
+  };
+}
+
+/**
+ * Encode a model back, with its current nodes and the initializers in `added`. Constant nodes whose
+ * value no node reads any more are left out.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeModel(decodeModel(original)); // same graph
+ * ```
+ */
+export function encodeModel(model: OnnxModel): Uint8Array {
+  const read = new Set(model.nodes.flatMap((node) => node.inputs));
+  const nodes = model.nodes.filter((node) =>
+    node.opType !== "Constant" || node.outputs.some((output) => read.has(output))
+  );
+  const graph: WireField[] = [
+    ...nodes.map((node) => messageField(GRAPH_NODE, encodeNode(node))),
+    ...model.graphFields,
+    ...[...model.added].map(([name, tensor]) => messageField(GRAPH_INITIALIZER, encodeTensor(name, tensor))),
+  ];
+  return encodeMessage([...model.modelFields, messageField(MODEL_GRAPH, graph)]);
+}
+
+function decodeNode(bytes: Uint8Array): OnnxNode {
+  const fields = decodeMessage(bytes);
+  return {
+    opType: stringField(fields, NODE_OP_TYPE),
+    inputs: repeatedStrings(fields, NODE_INPUT),
+    outputs: repeatedStrings(fields, NODE_OUTPUT),
+    name: stringField(fields, NODE_NAME),
+    domain: stringField(fields, NODE_DOMAIN),
+    attributes: fields.flatMap((field) =>
+      field.number === NODE_ATTRIBUTE && field.wireType === 2 ? [decodeMessage(field.bytes)] : []
+    ),
+  };
+}
+
+function encodeNode(node: OnnxNode): WireField[] {
+  return [
+    ...node.inputs.map((input) => textField(NODE_INPUT, input)),
+    ...node.outputs.map((output) => textField(NODE_OUTPUT, output)),
+    ...(node.name ? [textField(NODE_NAME, node.name)] : []),
+    textField(NODE_OP_TYPE, node.opType),
+    ...node.attributes.map((attribute) => messageField(NODE_ATTRIBUTE, attribute)),
+    ...(node.domain ? [textField(NODE_DOMAIN, node.domain)] : []),
+  ];
+}
+
+/** The float32 contents of a TensorProto, or null for other element types. */
+function floatTensor(fields: WireField[]): FloatTensor | null {
+  const type = fields.findLast((field) => field.number === TENSOR_DATA_TYPE && field.wireType === 0);
+  if (!type || type.wireType !== 0 || Number(type.varint) !== DATA_TYPE_FLOAT) return null;
+  const dims = repeatedVarints(fields, TENSOR_DIMS);
+  const count = dims.reduce((product, dim) => product * dim, 1);
+  const raw = fields.findLast((field) => field.number === TENSOR_RAW_DATA && field.wireType === 2);
+  const bytes = raw && raw.wireType === 2 ? raw.bytes : floatDataBytes(fields);
+  if (bytes.length !== count * 4) return null;
+  // Copied: the wire bytes need not be 4-byte aligned, and ONNX stores them little-endian.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) values[i] = view.getFloat32(4 * i, true);
+  return { dims, values };
+}
+
+/** The `float_data` field's bytes, packed or one fixed32 field per value. */
+function floatDataBytes(fields: WireField[]): Uint8Array {
+  const parts = fields.flatMap((field) =>
+    field.number === TENSOR_FLOAT_DATA && field.wireType !== 0 ? [field.bytes] : []
+  );
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function encodeTensor(name: string, tensor: FloatTensor): WireField[] {
+  const raw = new Uint8Array(tensor.values.length * 4);
+  const view = new DataView(raw.buffer);
+  tensor.values.forEach((value, i) => view.setFloat32(4 * i, value, true));
+  return [
+    ...tensor.dims.map((dim) => varintField(TENSOR_DIMS, dim)),
+    varintField(TENSOR_DATA_TYPE, DATA_TYPE_FLOAT),
+    textField(TENSOR_NAME, name),
+    { number: TENSOR_RAW_DATA, wireType: 2, bytes: raw },
+  ];
+}
+
+function attribute(node: OnnxNode, name: string): WireField[] | undefined {
+  return node.attributes.find((fields) => stringField(fields, ATTRIBUTE_NAME) === name);
+}
+
+/**
+ * An integer attribute, or `fallback` when the node does not set it.
+ *
+ * @example
+ * ```ts
+ * attributeInt(convNode, "group", 1);
+ * ```
+ */
+export function attributeInt(node: OnnxNode, name: string, fallback: number): number {
+  const fields = attribute(node, name);
+  return fields ? repeatedVarints(fields, ATTRIBUTE_INT).at(-1) ?? fallback : fallback;
+}
+
+/**
+ * The values of an integer-list attribute (empty when absent).
+ *
+ * @example
+ * ```ts
+ * attributeInts(convNode, "pads"); // [1, 1, 1, 1]
+ * ```
+ */
+export function attributeInts(node: OnnxNode, name: string): number[] {
+  const fields = attribute(node, name);
+  return fields ? repeatedVarints(fields, ATTRIBUTE_INTS) : [];
+}
+
+/**
+ * A float attribute, or undefined when the node does not set it.
+ *
+ * @example
+ * ```ts
+ * attributeFloat(clipNode, "max"); // 6
+ * ```
+ */
+export function attributeFloat(node: OnnxNode, name: string): number | undefined {
+  const fields = attribute(node, name);
+  const value = fields?.findLast((field) => field.number === ATTRIBUTE_FLOAT && field.wireType === 5);
+  if (!value || value.wireType !== 5) return undefined;
+  return new DataView(value.bytes.buffer, value.bytes.byteOffset, 4).getFloat32(0, true);
+}
+
+/**
+ * A string attribute, or "" when absent.
+ *
+ * @example
+ * ```ts
+ * attributeString(convNode, "auto_pad"); // "NOTSET"
+ * ```
+ */
+export function attributeString(node: OnnxNode, name: string): string {
+  const fields = attribute(node, name);
+  return fields ? stringField(fields, 4) : "";
+}
+
+function attributeTensor(node: OnnxNode, name: string): FloatTensor | null {
+  const fields = attribute(node, name);
+  const tensor = fields?.findLast((field) => field.number === ATTRIBUTE_TENSOR && field.wireType === 2);
+  return tensor && tensor.wireType === 2 ? floatTensor(decodeMessage(tensor.bytes)) : null;
+}
+
+/**
+ * A float attribute, encoded, for a new node.
+ *
+ * @example
+ * ```ts
+ * const node = { opType: "HardSigmoid", attributes: [floatAttribute("alpha", 1 / 6)], ... };
+ * ```
+ */
+export function floatAttribute(name: string, value: number): WireField[] {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setFloat32(0, value, true);
+  return [
+    textField(ATTRIBUTE_NAME, name),
+    { number: ATTRIBUTE_FLOAT, wireType: 5, bytes },
+    varintField(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_FLOAT),
+  ];
+}
