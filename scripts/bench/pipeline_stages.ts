@@ -106,6 +106,8 @@ export async function benchCodecFloor(dir: string): Promise<{
   framesPerSecond: number;
   framesInFlight: number;
   stepMs: { decode: number; encodeAndWrite: number };
+  /** Process CPU time over wall time, as for {@link benchEndToEnd}. */
+  coresBusy: number;
 }> {
   const outRoot = await Deno.makeTempDir({ prefix: "logik-bench-floor-" });
   const stepMs = { decode: 0, encodeAndWrite: 0 };
@@ -114,6 +116,7 @@ export async function benchCodecFloor(dir: string): Promise<{
     const names = (await Array.fromAsync(Deno.readDir(dir))).filter((e) => e.isFile).map((e) => e.name)
       .sort();
     const started = performance.now();
+    const cpuStart = cpuUsage();
     for (const name of names) {
       const path = join(dir, name);
       let mark = performance.now();
@@ -136,6 +139,7 @@ export async function benchCodecFloor(dir: string): Promise<{
       files++;
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuUsage(cpuStart);
     return {
       files,
       frames,
@@ -143,6 +147,7 @@ export async function benchCodecFloor(dir: string): Promise<{
       framesPerSecond: round(frames / seconds),
       framesInFlight: ENCODES_IN_FLIGHT,
       stepMs: { decode: Math.round(stepMs.decode), encodeAndWrite: Math.round(stepMs.encodeAndWrite) },
+      coresBusy: round((cpu.user + cpu.system) / 1e6 / seconds),
     };
   } finally {
     await Deno.remove(outRoot, { recursive: true });
