@@ -76,8 +76,10 @@ function soleReader(reading: Map<string, OnnxNode[]>, name: string, op: string):
 
 /** The value of a one-element float constant, or undefined. */
 function scalar(model: OnnxModel, name: string): number | undefined {
-  const tensor = model.constants.get(name);
-  return tensor?.values.length === 1 ? tensor.values[0] : undefined;
+  // The shape first: most constants are weights, not worth decoding to learn they are not scalars.
+  const dims = model.constants.dims(name);
+  if (!dims || dims.reduce((product, dim) => product * dim, 1) !== 1) return undefined;
+  return model.constants.get(name)?.values[0];
 }
 
 /** For a binary node reading `input` and a scalar constant: the scalar. */

@@ -8,6 +8,7 @@ import {
   decodeMessage,
   encodeMessage,
   messageField,
+  type OutputField,
   repeatedStrings,
   repeatedVarints,
   stringField,
@@ -56,11 +57,55 @@ export interface FloatTensor {
   values: Float32Array;
 }
 
+/**
+ * Float initializers and Constant-node values by tensor name, each decoded from the model bytes the
+ * first time it is asked for: most weights are never needed, and a copy of them all is the model's
+ * size again in memory.
+ */
+export class Constants {
+  #encoded = new Map<string, WireField[]>();
+  #decoded = new Map<string, FloatTensor | null>();
+
+  /** Register a TensorProto's fields (views into the model bytes) under `name`. */
+  addEncoded(name: string, tensor: WireField[]): void {
+    this.#encoded.set(name, tensor);
+    this.#decoded.delete(name);
+  }
+
+  /** Register a decoded tensor under `name`. */
+  set(name: string, tensor: FloatTensor): void {
+    this.#decoded.set(name, tensor);
+  }
+
+  /** The float tensor named `name`, or undefined (absent, or not float32). */
+  get(name: string): FloatTensor | undefined {
+    if (!this.#decoded.has(name)) {
+      const encoded = this.#encoded.get(name);
+      if (!encoded) return undefined;
+      this.#decoded.set(name, floatTensor(encoded));
+    }
+    return this.#decoded.get(name) ?? undefined;
+  }
+
+  /** The shape of the tensor named `name`, without decoding its values. */
+  dims(name: string): number[] | undefined {
+    const decoded = this.#decoded.get(name);
+    if (decoded) return decoded.dims;
+    const encoded = this.#encoded.get(name);
+    return encoded ? repeatedVarints(encoded, TENSOR_DIMS) : undefined;
+  }
+
+  /** Number of named tensors, decoded or not. */
+  get size(): number {
+    return new Set([...this.#encoded.keys(), ...this.#decoded.keys()]).size;
+  }
+}
+
 /** A decoded model: its nodes in order, its float constants, and the fields left as they were. */
 export interface OnnxModel {
   nodes: OnnxNode[];
   /** Float initializers and Constant-node values, by tensor name. */
-  constants: Map<string, FloatTensor>;
+  constants: Constants;
   /** Initializers added by a rewrite, written out by {@link encodeModel}. */
   added: Map<string, FloatTensor>;
   modelFields: WireField[];
@@ -82,7 +127,7 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
   if (!graph || graph.wireType !== 2) throw new Error("ONNX model has no graph");
   const graphFields: WireField[] = [];
   const nodes: OnnxNode[] = [];
-  const constants = new Map<string, FloatTensor>();
+  const constants = new Constants();
   for (const field of decodeMessage(graph.bytes)) {
     if (field.number === GRAPH_NODE && field.wireType === 2) {
       nodes.push(decodeNode(field.bytes));
@@ -91,14 +136,13 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
     graphFields.push(field);
     if (field.number === GRAPH_INITIALIZER && field.wireType === 2) {
       const tensor = decodeMessage(field.bytes);
-      const value = floatTensor(tensor);
-      if (value) constants.set(stringField(tensor, TENSOR_NAME), value);
+      constants.addEncoded(stringField(tensor, TENSOR_NAME), tensor);
     }
   }
   for (const node of nodes) {
     if (node.opType !== "Constant" || node.domain !== "") continue;
-    const value = attributeTensor(node, "value");
-    if (value) constants.set(node.outputs[0], value);
+    const tensor = attributeTensorFields(node, "value");
+    if (tensor) constants.addEncoded(node.outputs[0], tensor);
   }
   return {
     nodes,
@@ -123,7 +167,7 @@ export function encodeModel(model: OnnxModel): Uint8Array {
   const nodes = model.nodes.filter((node) =>
     node.opType !== "Constant" || node.outputs.some((output) => read.has(output))
   );
-  const graph: WireField[] = [
+  const graph: OutputField[] = [
     ...nodes.map((node) => messageField(GRAPH_NODE, encodeNode(node))),
     ...model.graphFields,
     ...[...model.added].map(([name, tensor]) => messageField(GRAPH_INITIALIZER, encodeTensor(name, tensor))),
@@ -145,7 +189,7 @@ function decodeNode(bytes: Uint8Array): OnnxNode {
   };
 }
 
-function encodeNode(node: OnnxNode): WireField[] {
+function encodeNode(node: OnnxNode): OutputField[] {
   return [
     ...node.inputs.map((input) => textField(NODE_INPUT, input)),
     ...node.outputs.map((output) => textField(NODE_OUTPUT, output)),
@@ -256,10 +300,10 @@ export function attributeString(node: OnnxNode, name: string): string {
   return fields ? stringField(fields, 4) : "";
 }
 
-function attributeTensor(node: OnnxNode, name: string): FloatTensor | null {
+function attributeTensorFields(node: OnnxNode, name: string): WireField[] | null {
   const fields = attribute(node, name);
   const tensor = fields?.findLast((field) => field.number === ATTRIBUTE_TENSOR && field.wireType === 2);
-  return tensor && tensor.wireType === 2 ? floatTensor(decodeMessage(tensor.bytes)) : null;
+  return tensor && tensor.wireType === 2 ? decodeMessage(tensor.bytes) : null;
 }
 
 /**

@@ -50,36 +50,69 @@ export function decodeMessage(bytes: Uint8Array): WireField[] {
   return fields;
 }
 
+/** A nested message to be encoded in place, without first encoding it into bytes of its own. */
+export interface NestedField {
+  number: number;
+  wireType: 2;
+  message: OutputField[];
+}
+
+/** A field to encode: as decoded, or a nested message. */
+export type OutputField = WireField | NestedField;
+
 /**
- * Serialise fields in the given order.
+ * Serialise fields in the given order into one buffer of the exact size: nested messages are written
+ * in place, so a model of N bytes costs N bytes to encode, not N per nesting level.
  *
  * @example
  * ```ts
  * encodeMessage([{ number: 1, wireType: 0, varint: 150n }]); // Uint8Array [0x08, 0x96, 0x01]
  * ```
  */
-export function encodeMessage(fields: WireField[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  const push = (part: Uint8Array) => {
-    parts.push(part);
-    length += part.length;
-  };
+export function encodeMessage(fields: OutputField[]): Uint8Array {
+  const sizes = new Map<OutputField[], number>();
+  const out = new Uint8Array(messageSize(fields, sizes));
+  const end = writeMessage(fields, sizes, out, 0);
+  if (end !== out.length) throw new WireFormatError(`encoded ${end} bytes of ${out.length}`);
+  return out;
+}
+
+function messageSize(fields: OutputField[], sizes: Map<OutputField[], number>): number {
+  let size = 0;
   for (const field of fields) {
-    push(encodeVarint(BigInt(field.number) << 3n | BigInt(field.wireType)));
-    if (field.wireType === 0) push(encodeVarint(field.varint));
-    else {
-      if (field.wireType === 2) push(encodeVarint(BigInt(field.bytes.length)));
-      push(field.bytes);
+    size += varintSize(BigInt(field.number) << 3n | BigInt(field.wireType));
+    if (field.wireType === 0) size += varintSize(field.varint);
+    else if ("message" in field) {
+      const inner = messageSize(field.message, sizes);
+      sizes.set(field.message, inner);
+      size += varintSize(BigInt(inner)) + inner;
+    } else {
+      if (field.wireType === 2) size += varintSize(BigInt(field.bytes.length));
+      size += field.bytes.length;
     }
   }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
+  return size;
+}
+
+function writeMessage(
+  fields: OutputField[],
+  sizes: Map<OutputField[], number>,
+  out: Uint8Array,
+  offset: number,
+): number {
+  for (const field of fields) {
+    offset = writeVarint(BigInt(field.number) << 3n | BigInt(field.wireType), out, offset);
+    if (field.wireType === 0) offset = writeVarint(field.varint, out, offset);
+    else if ("message" in field) {
+      offset = writeVarint(BigInt(sizes.get(field.message)!), out, offset);
+      offset = writeMessage(field.message, sizes, out, offset);
+    } else {
+      if (field.wireType === 2) offset = writeVarint(BigInt(field.bytes.length), out, offset);
+      out.set(field.bytes, offset);
+      offset += field.bytes.length;
+    }
   }
-  return out;
+  return offset;
 }
 
 /** The varint at `offset`, and the offset after it. */
@@ -94,16 +127,25 @@ function readVarint(bytes: Uint8Array, offset: number): { value: bigint; next: n
   throw new WireFormatError(`varint longer than 10 bytes at byte ${offset}`);
 }
 
-/** A varint of a non-negative value or of a negative int64 (ten bytes, two's complement). */
-function encodeVarint(value: bigint): Uint8Array {
+/** Bytes of a varint: a non-negative value, or a negative int64 (ten bytes, two's complement). */
+function varintSize(value: bigint): number {
   let rest = BigInt.asUintN(64, value);
-  const bytes: number[] = [];
-  do {
-    const low = Number(rest & 0x7fn);
+  let size = 1;
+  while (rest >= 0x80n) {
     rest >>= 7n;
-    bytes.push(rest > 0n ? low | 0x80 : low);
-  } while (rest > 0n);
-  return new Uint8Array(bytes);
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(value: bigint, out: Uint8Array, offset: number): number {
+  let rest = BigInt.asUintN(64, value);
+  while (rest >= 0x80n) {
+    out[offset++] = Number(rest & 0x7fn) | 0x80;
+    rest >>= 7n;
+  }
+  out[offset++] = Number(rest);
+  return offset;
 }
 
 /**
@@ -179,8 +221,8 @@ export function textField(number: number, text: string): WireField {
  * encodeMessage([messageField(7, [textField(2, "graph")])]);
  * ```
  */
-export function messageField(number: number, fields: WireField[]): WireField {
-  return { number, wireType: 2, bytes: encodeMessage(fields) };
+export function messageField(number: number, fields: OutputField[]): NestedField {
+  return { number, wireType: 2, message: fields };
 }
 
 /**
