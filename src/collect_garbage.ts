@@ -54,3 +54,18 @@ export function collectGarbage(): boolean {
   trim?.();
   return collector !== null;
 }
+
+/**
+ * Hand memory that has been freed back to the system where the C library can (glibc `malloc_trim`),
+ * without a garbage collection; returns whether it could.
+ *
+ * @example
+ * ```ts
+ * releaseFreedMemory(); // true on glibc with --allow-ffi
+ * ```
+ */
+export function releaseFreedMemory(): boolean {
+  if (trim === undefined) trim = findTrim();
+  trim?.();
+  return trim !== null;
+}

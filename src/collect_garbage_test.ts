@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { collectGarbage } from "./collect_garbage.ts";
+import { collectGarbage, releaseFreedMemory } from "./collect_garbage.ts";
 
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -12,4 +12,8 @@ Deno.test("collectGarbage runs a full collection: an unreachable 64 MB frame buf
   assert.equal(collectGarbage(), true);
   await nextTask();
   assert.equal(ref.deref(), undefined);
+});
+
+Deno.test("releaseFreedMemory reaches glibc's malloc_trim on Linux with FFI allowed", () => {
+  assert.equal(releaseFreedMemory(), Deno.build.os === "linux");
 });

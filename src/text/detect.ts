@@ -30,6 +30,12 @@ export interface DetectOptions extends DbOptions {
    * lines of their own are padded in the edge colour. Default 16.
    */
   borderPad?: number;
+  /**
+   * Called after every model run. The low-memory engine hands freed native memory back to the system
+   * here: without an arena, each run's activations are malloc'd and freed in the model threads'
+   * own glibc arenas, which otherwise keep them, and the peak of a 2 GiB stream varied by 90 MB.
+   */
+  afterRun?: () => void;
 }
 
 /** Options for creating ONNX Runtime sessions. */
@@ -253,6 +259,7 @@ export class TextDetector {
     } finally {
       this.#inputBusy = false;
       this.#input = input;
+      options.afterRun?.();
     }
     let boxes: ScoredBox[];
     try {

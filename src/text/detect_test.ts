@@ -81,3 +81,14 @@ Deno.test("TextDetector tiles a 5000-px-wide frame and still finds small text ne
   assert.ok(date >= 0, `date not found in ${reads.map((r) => r.text).join(" | ")}`);
   assert.ok(boxes[date].x > offset + 600 && boxes[date].x + boxes[date].width <= cols);
 });
+
+Deno.test("afterRun is called after every model run, once per tile; tiled and whole, the frame shows text", async () => {
+  const text = await sharedEngine();
+  const frame = await dicomFrame("gdcm-US-ALOKA-16.dcm");
+  let runs = 0;
+  const tiled = await text.detector.detect(frame, { tileSide: 448, afterRun: () => runs++ });
+  // 640x480 plus the 16 px border, in 448-px tiles with 128 px overlap: 2 tile columns by 2 tile rows.
+  assert.equal(runs, 4);
+  const whole = await text.detector.detect(frame);
+  assert.ok(tiled.length > 0 && whole.length > 0);
+});

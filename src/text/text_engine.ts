@@ -7,6 +7,7 @@ import { createSession, type DetectOptions, TextDetector } from "./detect.ts";
 import { ctcKeys, ModelLoadError, type ModelPaths, ocrModelPaths, readModelFile } from "./model_files.ts";
 import { TextRecognizer } from "./recognize.ts";
 import { rewriteForCpu } from "./model_rewrite.ts";
+import { collectGarbage, releaseFreedMemory } from "../collect_garbage.ts";
 
 /**
  * Model-pixel side of a detection tile under `lowMemory`: the DB net's activations grow with its input
@@ -89,6 +90,9 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
     threads,
     memoryPattern: false,
   });
+  // The graph rewrite leaves about 60 MB of decoded weights and protobuf fields behind: hand it back
+  // now, before the first file's frames are stacked on top of it.
+  if (!options.originalGraphs) collectGarbage();
   const engine: TextEngine = {
     detector: new TextDetector(detection, options.lowMemory ? leanDetectOptions(options) : options.detect),
     recognizer: new TextRecognizer(recognition, keys),
@@ -123,5 +127,5 @@ function forCpu(bytes: Uint8Array): Uint8Array {
 }
 
 function leanDetectOptions(options: TextEngineOptions): DetectOptions {
-  return { tileSide: LOW_MEMORY_TILE, ...options.detect };
+  return { tileSide: LOW_MEMORY_TILE, afterRun: releaseFreedMemory, ...options.detect };
 }
