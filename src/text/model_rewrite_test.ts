@@ -6,6 +6,7 @@ import { frame8 } from "../volume.ts";
 import { ocrModelPaths } from "./model_files.ts";
 import { rewriteForCpu } from "./model_rewrite.ts";
 import { decodeModel } from "./onnx_graph.ts";
+import { encodeMessage, messageField, textField, varintField } from "./protobuf_wire.ts";
 import { HALF, IMAGENET, resizeToTensor } from "./resize_tensor.ts";
 import { createTextEngine } from "./text_engine.ts";
 import { detectVolumeText } from "./volume_text.ts";
@@ -88,4 +89,49 @@ Deno.test("the rewritten models find and read the same text as the shipped ones 
     assert.deepEqual(b.reads.map((read) => read.text), a.reads.map((read) => read.text), name);
     assert.ok(a.reads.length > 0, `${name} has text`);
   }
+});
+
+/** A tiny graph x -> Conv(W) -> Mul(2) -> Add(1) -> y, with `extraOutput` also declared a graph output. */
+function tinyConvAffine(extraOutput?: string): Uint8Array {
+  const tensor = (name: string, dims: number[], values: number[]) => {
+    const raw = new Uint8Array(new Float32Array(values).buffer);
+    return [
+      ...dims.map((dim) => varintField(1, dim)),
+      varintField(2, 1),
+      textField(8, name),
+      { number: 9, wireType: 2 as const, bytes: raw },
+    ];
+  };
+  const node = (op: string, inputs: string[], output: string) => [
+    ...inputs.map((input) => textField(1, input)),
+    textField(2, output),
+    textField(4, op),
+  ];
+  const valueInfo = (name: string) => messageField(12, [textField(1, name)]);
+  const graph = [
+    messageField(1, node("Conv", ["x", "W"], "conv")),
+    messageField(1, node("Mul", ["conv", "two"], "scaled")),
+    messageField(1, node("Add", ["scaled", "one"], "y")),
+    messageField(5, tensor("W", [1, 1, 1, 1], [0.5])),
+    messageField(5, tensor("two", [1], [2])),
+    messageField(5, tensor("one", [1], [1])),
+    messageField(11, [textField(1, "x")]),
+    valueInfo("y"),
+    ...(extraOutput ? [valueInfo(extraOutput)] : []),
+  ];
+  return encodeMessage([varintField(1, 7), messageField(8, [varintField(2, 11)]), messageField(7, graph)]);
+}
+
+Deno.test("rewriteForCpu folds a scale and shift into a convolution, but never rewires a graph output", () => {
+  const folded = rewriteForCpu(tinyConvAffine());
+  assert.equal(folded.counts.convAffine, 1);
+  const model = decodeModel(folded.bytes);
+  assert.deepEqual(model.nodes.map((node) => node.opType), ["Conv"]);
+  assert.deepEqual(model.nodes[0].outputs, ["y"]);
+  const [weight, bias] = model.nodes[0].inputs.slice(1).map((name) => model.constants.get(name)!.values);
+  assert.deepEqual([...weight, ...bias], [1, 1]); // 2 * 0.5, and 2 * 0 + 1
+  // The scaled tensor is also an output of the graph: it must survive as it is.
+  const kept = rewriteForCpu(tinyConvAffine("scaled"));
+  assert.equal(kept.counts.convAffine, 0);
+  assert.deepEqual(decodeModel(kept.bytes).nodes.map((node) => node.opType), ["Conv", "Mul", "Add"]);
 });

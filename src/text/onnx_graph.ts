@@ -21,6 +21,8 @@ import {
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;
 const GRAPH_INITIALIZER = 5;
+const GRAPH_OUTPUT = 12;
+const VALUE_INFO_NAME = 1;
 const NODE_INPUT = 1;
 const NODE_OUTPUT = 2;
 const NODE_NAME = 3;
@@ -106,6 +108,8 @@ export interface OnnxModel {
   nodes: OnnxNode[];
   /** Float initializers and Constant-node values, by tensor name. */
   constants: Constants;
+  /** Names of the graph's outputs, which a rewrite must keep. */
+  outputs: string[];
   /** Initializers added by a rewrite, written out by {@link encodeModel}. */
   added: Map<string, FloatTensor>;
   modelFields: WireField[];
@@ -128,12 +132,16 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
   const graphFields: WireField[] = [];
   const nodes: OnnxNode[] = [];
   const constants = new Constants();
+  const outputs: string[] = [];
   for (const field of decodeMessage(graph.bytes)) {
     if (field.number === GRAPH_NODE && field.wireType === 2) {
       nodes.push(decodeNode(field.bytes));
       continue;
     }
     graphFields.push(field);
+    if (field.number === GRAPH_OUTPUT && field.wireType === 2) {
+      outputs.push(stringField(decodeMessage(field.bytes), VALUE_INFO_NAME));
+    }
     if (field.number === GRAPH_INITIALIZER && field.wireType === 2) {
       const tensor = decodeMessage(field.bytes);
       constants.addEncoded(stringField(tensor, TENSOR_NAME), tensor);
@@ -147,6 +155,7 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
   return {
     nodes,
     constants,
+    outputs,
     added: new Map(),
     modelFields: modelFields.filter((field) => field !== graph),
     graphFields,
