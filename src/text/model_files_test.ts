@@ -34,3 +34,19 @@ Deno.test("a corrupt model file is a ModelLoadError at engine creation", async (
     await Deno.remove(corrupt);
   }
 });
+
+Deno.test("a model cut short is a ModelLoadError naming the file, though its start parses", async () => {
+  const truncated = await Deno.makeTempFile({ suffix: ".onnx" });
+  try {
+    const whole = await Deno.readFile(ocrModelPaths().recognition);
+    await Deno.writeFile(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    const paths = { ...ocrModelPaths(), recognition: truncated };
+    await assert.rejects(createTextEngine({ modelPaths: paths }), (error: Error) => {
+      assert.ok(error instanceof ModelLoadError);
+      assert.ok(error.message.includes(truncated));
+      return true;
+    });
+  } finally {
+    await Deno.remove(truncated);
+  }
+});

@@ -3,7 +3,8 @@
  * for every file.
  * @module
  */
-import { createSession, type DetectOptions, TextDetector } from "./detect.ts";
+import type { InferenceSession } from "onnxruntime-node";
+import { createSession, type DetectOptions, type SessionOptions, TextDetector } from "./detect.ts";
 import { ctcKeys, ModelLoadError, type ModelPaths, ocrModelPaths, readModelFile } from "./model_files.ts";
 import { TextRecognizer } from "./recognize.ts";
 import { rewriteForCpu } from "./model_rewrite.ts";
@@ -62,7 +63,7 @@ export interface TextEngine {
 export async function createTextEngine(options: TextEngineOptions = {}): Promise<TextEngine> {
   const started = performance.now();
   const paths = options.modelPaths ?? ocrModelPaths();
-  let [detectionBytes, recognitionBytes, dictionaryBytes] = await Promise.all([
+  const [detectionBytes, recognitionBytes, dictionaryBytes] = await Promise.all([
     readModelFile(paths.detection),
     readModelFile(paths.recognition),
     readModelFile(paths.dictionary),
@@ -74,35 +75,35 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
     throw new ModelLoadError(`${paths.dictionary}: OCR key list is not UTF-8 text`, { cause: error });
   }
   const threads = options.threads ?? 1;
-  if (!options.originalGraphs) {
-    detectionBytes = forCpu(detectionBytes);
-    recognitionBytes = forCpu(recognitionBytes);
-  }
+  const rewrite = !options.originalGraphs;
   // No pre-planned buffers on either session: a plan per input shape held 80 MB more of the arena
   // at 832x608 for 2% of detection speed, and about 20 MB on recognition for 5%.
-  const detection = await createSession(detectionBytes, paths.detection, {
+  const detection = await cpuSession(detectionBytes, paths.detection, {
     threads,
     memoryArena: !options.lowMemory,
     memoryPattern: false,
-  });
+  }, rewrite);
   // Recognition crops are small: the arena saves nothing measurable there.
-  const recognition = await createSession(recognitionBytes, paths.recognition, {
+  const recognition = await cpuSession(recognitionBytes, paths.recognition, {
     threads,
     memoryPattern: false,
-  });
+  }, rewrite);
   // The graph rewrite leaves about 60 MB of decoded weights and protobuf fields behind: hand it back
   // now, before the first file's frames are stacked on top of it.
-  if (!options.originalGraphs) collectGarbage();
+  if (rewrite) collectGarbage();
   const engine: TextEngine = {
-    detector: new TextDetector(detection, options.lowMemory ? leanDetectOptions(options) : options.detect),
-    recognizer: new TextRecognizer(recognition, keys),
+    detector: new TextDetector(
+      detection.session,
+      options.lowMemory ? leanDetectOptions(options) : options.detect,
+    ),
+    recognizer: new TextRecognizer(recognition.session, keys),
     loadMs: performance.now() - started,
     lean: () => Promise.resolve(engine),
   };
   if (options.lowMemory) return engine;
   let lean: Promise<TextEngine> | undefined;
   engine.lean = () =>
-    lean ??= createSession(detectionBytes, paths.detection, {
+    lean ??= createSession(detection.bytes, paths.detection, {
       threads,
       memoryArena: false,
       memoryPattern: false,
@@ -117,13 +118,33 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
   return engine;
 }
 
-/** A model rewritten for the CPU; bytes that do not parse go to ORT as they are, for its own load error. */
-function forCpu(bytes: Uint8Array): Uint8Array {
-  try {
-    return rewriteForCpu(bytes).bytes;
-  } catch {
-    return bytes;
+/**
+ * A session for the model rewritten for ORT's CPU kernels (`rewriteForCpu`), or for the model as read
+ * when the rewrite cannot parse it or ORT rejects the rewritten graph: a model ORT loads is never lost
+ * to the rewrite, and a corrupt one still fails with ORT's own load error. Also returns the bytes used.
+ */
+async function cpuSession(
+  original: Uint8Array,
+  path: string,
+  sessionOptions: SessionOptions,
+  rewrite: boolean,
+): Promise<{ session: InferenceSession; bytes: Uint8Array }> {
+  if (rewrite) {
+    let rewritten: Uint8Array | undefined;
+    try {
+      rewritten = rewriteForCpu(original).bytes;
+    } catch {
+      // Not a protobuf this reader can parse: ORT says what is wrong with it below.
+    }
+    if (rewritten) {
+      try {
+        return { session: await createSession(rewritten, path, sessionOptions), bytes: rewritten };
+      } catch {
+        // The rewritten graph does not load: the model as read is tried below.
+      }
+    }
   }
+  return { session: await createSession(original, path, sessionOptions), bytes: original };
 }
 
 function leanDetectOptions(options: TextEngineOptions): DetectOptions {
