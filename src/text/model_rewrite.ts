@@ -110,6 +110,19 @@ function scalarAffineAfter(model: OnnxModel, reading: Map<string, OnnxNode[]>, i
   return { mul, add, scale, shift };
 }
 
+/**
+ * Every `x -> Mul(scalar) -> Add(scalar)` of the graph as it stands when the pass starts (the list is
+ * taken first, so a pass may edit the graph as it goes).
+ */
+function scalarAffines(model: OnnxModel, reading: Map<string, OnnxNode[]>) {
+  return model.nodes.flatMap((mul) => {
+    if (mul.opType !== "Mul" || mul.domain !== "") return [];
+    const x = mul.inputs.find((input) => scalar(model, input) === undefined);
+    const affine = x === undefined ? undefined : scalarAffineAfter(model, reading, x);
+    return x !== undefined && affine?.mul === mul ? [{ x, affine }] : [];
+  });
+}
+
 /** A plain convolution with constant float weights (and bias, if any). */
 function convWeights(
   model: OnnxModel,
@@ -217,12 +230,7 @@ function isUnpaddedPointwise(model: OnnxModel, conv: OnnxNode): boolean {
 function foldAffineIntoPointwise(model: OnnxModel): number {
   let folded = 0;
   const reading = readers(model);
-  for (const mul of [...model.nodes]) {
-    if (mul.opType !== "Mul" || mul.domain !== "") continue;
-    const x = mul.inputs.find((input) => scalar(model, input) === undefined);
-    if (x === undefined) continue;
-    const affine = scalarAffineAfter(model, reading, x);
-    if (!affine || affine.mul !== mul) continue;
+  for (const { x, affine } of scalarAffines(model, reading)) {
     const convs = reading.get(affine.add.outputs[0]) ?? [];
     if (convs.length === 0 || !convs.every((conv) => isUnpaddedPointwise(model, conv))) continue;
     for (const conv of convs) {
@@ -264,12 +272,7 @@ function channelsOf(model: OnnxModel, name: string): number | undefined {
 function affineToBatchNorm(model: OnnxModel): number {
   let converted = 0;
   const reading = readers(model);
-  for (const mul of [...model.nodes]) {
-    if (mul.opType !== "Mul" || mul.domain !== "") continue;
-    const x = mul.inputs.find((input) => scalar(model, input) === undefined);
-    if (x === undefined) continue;
-    const affine = scalarAffineAfter(model, reading, x);
-    if (!affine || affine.mul !== mul) continue;
+  for (const { x, affine } of scalarAffines(model, reading)) {
     const channels = channelsOf(model, x);
     if (!channels) continue;
     const base = `logik_${affine.add.outputs[0]}`;
@@ -295,7 +298,7 @@ function affineToBatchNorm(model: OnnxModel): number {
       attributes: [floatAttribute("epsilon", 0)],
     };
     batchNorm.inputs.unshift(x);
-    model.nodes.splice(model.nodes.indexOf(mul), 1, batchNorm);
+    model.nodes.splice(model.nodes.indexOf(affine.mul), 1, batchNorm);
     remove(model, affine.add);
     converted++;
   }

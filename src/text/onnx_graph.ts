@@ -209,34 +209,27 @@ function encodeNode(node: OnnxNode): OutputField[] {
   ];
 }
 
-/** The float32 contents of a TensorProto, or null for other element types. */
+/** The float32 contents of a TensorProto (`raw_data`, or `float_data` packed or not), or null for other element types. */
 function floatTensor(fields: WireField[]): FloatTensor | null {
   const type = fields.findLast((field) => field.number === TENSOR_DATA_TYPE && field.wireType === 0);
   if (!type || type.wireType !== 0 || Number(type.varint) !== DATA_TYPE_FLOAT) return null;
   const dims = repeatedVarints(fields, TENSOR_DIMS);
   const count = dims.reduce((product, dim) => product * dim, 1);
   const raw = fields.findLast((field) => field.number === TENSOR_RAW_DATA && field.wireType === 2);
-  const bytes = raw && raw.wireType === 2 ? raw.bytes : floatDataBytes(fields);
-  if (bytes.length !== count * 4) return null;
+  const parts = raw && raw.wireType === 2
+    ? [raw.bytes]
+    : fields.flatMap((field) =>
+      field.number === TENSOR_FLOAT_DATA && field.wireType !== 0 ? [field.bytes] : []
+    );
+  if (parts.reduce((sum, part) => sum + part.length, 0) !== count * 4) return null;
   // Copied: the wire bytes need not be 4-byte aligned, and ONNX stores them little-endian.
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const values = new Float32Array(count);
-  for (let i = 0; i < count; i++) values[i] = view.getFloat32(4 * i, true);
-  return { dims, values };
-}
-
-/** The `float_data` field's bytes, packed or one fixed32 field per value. */
-function floatDataBytes(fields: WireField[]): Uint8Array {
-  const parts = fields.flatMap((field) =>
-    field.number === TENSOR_FLOAT_DATA && field.wireType !== 0 ? [field.bytes] : []
-  );
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
+  let index = 0;
   for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
+    const view = new DataView(part.buffer, part.byteOffset, part.byteLength);
+    for (let offset = 0; offset < part.length; offset += 4) values[index++] = view.getFloat32(offset, true);
   }
-  return out;
+  return { dims, values };
 }
 
 function encodeTensor(name: string, tensor: FloatTensor): WireField[] {
