@@ -22,6 +22,7 @@ import {
   encodeModel,
   floatAttribute,
   type FloatTensor,
+  freshName,
   type OnnxModel,
   type OnnxNode,
 } from "./onnx_graph.ts";
@@ -46,13 +47,17 @@ export interface RewriteCounts {
  */
 export function rewriteForCpu(original: Uint8Array): { bytes: Uint8Array; counts: RewriteCounts } {
   const model = decodeModel(original);
+  const none: RewriteCounts = { convAffine: 0, hardSwish: 0, affineIntoPointwise: 0, affineToBatchNorm: 0 };
+  // A subgraph may read any outer tensor, and the passes see only the outer node list.
+  if (model.hasSubgraphs) return { bytes: original, counts: none };
   const counts: RewriteCounts = {
     convAffine: foldAffineIntoConv(model),
     hardSwish: fuseHardSwish(model),
     affineIntoPointwise: foldAffineIntoPointwise(model),
     affineToBatchNorm: affineToBatchNorm(model),
   };
-  return { bytes: encodeModel(model), counts };
+  const changed = Object.values(counts).some((count) => count > 0);
+  return { bytes: changed ? encodeModel(model) : original, counts };
 }
 
 /** Stands for the graph's outputs among a tensor's readers: no rewrite may rename or drop them. */
@@ -63,6 +68,7 @@ const GRAPH_OUTPUT: OnnxNode = {
   name: "",
   domain: "graph output",
   attributes: [],
+  rest: [],
 };
 
 /** Nodes reading each tensor name; graph outputs count as a reader that cannot be rewired. */
@@ -87,8 +93,9 @@ function soleReader(reading: Map<string, OnnxNode[]>, name: string, op: string):
 /** The value of a one-element float constant, or undefined. */
 function scalar(model: OnnxModel, name: string): number | undefined {
   // The shape first: most constants are weights, not worth decoding to learn they are not scalars.
+  // Rank 0 or 1 only: a [1,1,1,1,1] "scalar" would broadcast a feature map to a higher rank.
   const dims = model.constants.dims(name);
-  if (!dims || dims.reduce((product, dim) => product * dim, 1) !== 1) return undefined;
+  if (!dims || dims.length > 1 || dims.reduce((product, dim) => product * dim, 1) !== 1) return undefined;
   return model.constants.get(name)?.values[0];
 }
 
@@ -141,12 +148,14 @@ function convWeights(
 
 /** Give `conv` new weight and bias initializers. */
 function setConvWeights(model: OnnxModel, conv: OnnxNode, weight: FloatTensor, bias: Float32Array): void {
-  const base = `logik_${conv.name || conv.outputs[0]}`;
-  model.added.set(`${base}_weight`, weight);
-  model.added.set(`${base}_bias`, { dims: [bias.length], values: bias });
-  model.constants.set(`${base}_weight`, weight);
-  model.constants.set(`${base}_bias`, { dims: [bias.length], values: bias });
-  conv.inputs = [conv.inputs[0], `${base}_weight`, `${base}_bias`];
+  const base = `logik_${conv.outputs[0]}`;
+  const names = [freshName(model, `${base}_weight`), freshName(model, `${base}_bias`)];
+  const tensors = [weight, { dims: [bias.length], values: bias }];
+  names.forEach((name, i) => {
+    model.added.set(name, tensors[i]);
+    model.constants.set(name, tensors[i]);
+  });
+  conv.inputs = [conv.inputs[0], ...names];
 }
 
 function remove(model: OnnxModel, ...nodes: OnnxNode[]): void {
@@ -188,7 +197,7 @@ function fuseHardSwish(model: OnnxModel): number {
     if (!mul || !mul.inputs.includes(x)) continue;
     const div = soleReader(reading, mul.outputs[0], "Div");
     if (!div || scalarOperand(model, div, mul.outputs[0]) !== 6 || div.inputs[0] !== mul.outputs[0]) continue;
-    const gate = `${div.outputs[0]}_logik_gate`;
+    const gate = freshName(model, `${div.outputs[0]}_logik_gate`);
     const hardSigmoid: OnnxNode = {
       opType: "HardSigmoid",
       inputs: [x],
@@ -196,6 +205,7 @@ function fuseHardSwish(model: OnnxModel): number {
       name: gate,
       domain: "",
       attributes: [floatAttribute("alpha", 1 / 6), floatAttribute("beta", 0.5)],
+      rest: [],
     };
     const product: OnnxNode = { ...div, opType: "Mul", inputs: [x, gate], attributes: [] };
     model.nodes.splice(model.nodes.indexOf(add), 1, hardSigmoid);
@@ -251,19 +261,35 @@ function foldAffineIntoPointwise(model: OnnxModel): number {
   return folded;
 }
 
-/** Ops between a convolution and a scale and shift that keep the feature map's channels. */
-const CHANNEL_PRESERVING = new Set(["Mul", "HardSigmoid", "Relu", "Add", "Clip", "Div"]);
+/** Element-wise ops of one feature map (any other inputs are scalar bounds): they keep its channels. */
+const UNARY = new Set(["HardSigmoid", "Sigmoid", "Relu", "Clip"]);
 
-/** Channels of a feature map, found by walking back through element-wise ops to its convolution. */
+/**
+ * Channels of a feature map, found by walking back to its convolution through unary element-wise ops,
+ * binary ops with a scalar, and `x * gate(x)` (the rewritten hard-swish). Undefined for anything else:
+ * a binary op broadcasting two maps could take its channels from either.
+ */
 function channelsOf(model: OnnxModel, name: string): number | undefined {
   const producers = new Map(
     model.nodes.flatMap((node) => node.outputs.map((output) => [output, node] as const)),
   );
+  const gates = (gate: string, x: string) => {
+    const producer = producers.get(gate);
+    return producer !== undefined && UNARY.has(producer.opType) && producer.inputs[0] === x;
+  };
   let current = producers.get(name);
   for (let steps = 0; current && steps < 8; steps++) {
+    if (current.domain !== "") return undefined;
     if (current.opType === "Conv") return convWeights(model, current)?.weight.dims[0];
-    if (!CHANNEL_PRESERVING.has(current.opType)) return undefined;
-    current = producers.get(current.inputs[0]);
+    let next: string | undefined;
+    if (UNARY.has(current.opType)) next = current.inputs[0];
+    else if (["Mul", "Add", "Div"].includes(current.opType) && current.inputs.length === 2) {
+      const [a, b] = current.inputs;
+      if (scalar(model, b) !== undefined || gates(b, a)) next = a;
+      else if (current.opType !== "Div" && (scalar(model, a) !== undefined || gates(a, b))) next = b;
+    }
+    if (next === undefined) return undefined;
+    current = producers.get(next);
   }
   return undefined;
 }
@@ -277,11 +303,12 @@ function affineToBatchNorm(model: OnnxModel): number {
     if (!channels) continue;
     const base = `logik_${affine.add.outputs[0]}`;
     const vector = (suffix: string, value: number) => {
-      model.added.set(`${base}_${suffix}`, {
+      const name = freshName(model, `${base}_${suffix}`);
+      model.added.set(name, {
         dims: [channels],
         values: new Float32Array(channels).fill(value),
       });
-      return `${base}_${suffix}`;
+      return name;
     };
     const batchNorm: OnnxNode = {
       opType: "BatchNormalization",
@@ -296,6 +323,7 @@ function affineToBatchNorm(model: OnnxModel): number {
       domain: "",
       // epsilon 0: scale / sqrt(1 + 0) is the scale itself.
       attributes: [floatAttribute("epsilon", 0)],
+      rest: [],
     };
     batchNorm.inputs.unshift(x);
     model.nodes.splice(model.nodes.indexOf(affine.mul), 1, batchNorm);

@@ -21,6 +21,7 @@ import {
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;
 const GRAPH_INITIALIZER = 5;
+const GRAPH_INPUT = 11;
 const GRAPH_OUTPUT = 12;
 const VALUE_INFO_NAME = 1;
 const NODE_INPUT = 1;
@@ -33,7 +34,9 @@ const ATTRIBUTE_NAME = 1;
 const ATTRIBUTE_FLOAT = 2;
 const ATTRIBUTE_INT = 3;
 const ATTRIBUTE_TENSOR = 5;
+const ATTRIBUTE_GRAPH = 6;
 const ATTRIBUTE_INTS = 8;
+const ATTRIBUTE_GRAPHS = 11;
 const ATTRIBUTE_TYPE = 20;
 const ATTRIBUTE_TYPE_FLOAT = 1;
 const TENSOR_DIMS = 1;
@@ -51,6 +54,8 @@ export interface OnnxNode {
   name: string;
   domain: string;
   attributes: WireField[][];
+  /** Every other NodeProto field (doc_string, overload, metadata_props...), written back as read. */
+  rest: WireField[];
 }
 
 /** A float32 tensor constant. */
@@ -103,6 +108,22 @@ export class Constants {
   }
 }
 
+/**
+ * A tensor name not yet used in the model, from `base` (with a numeric suffix when taken), and now
+ * reserved: new names must never collide with an existing tensor or with each other.
+ *
+ * @example
+ * ```ts
+ * const weight = freshName(model, "logik_conv_weight");
+ * ```
+ */
+export function freshName(model: OnnxModel, base: string): string {
+  let name = base;
+  for (let suffix = 2; model.names.has(name); suffix++) name = `${base}_${suffix}`;
+  model.names.add(name);
+  return name;
+}
+
 /** A decoded model: its nodes in order, its float constants, and the fields left as they were. */
 export interface OnnxModel {
   nodes: OnnxNode[];
@@ -110,6 +131,10 @@ export interface OnnxModel {
   constants: Constants;
   /** Names of the graph's outputs, which a rewrite must keep. */
   outputs: string[];
+  /** Every tensor name in the graph, and those added since: a new name must not be one of them. */
+  names: Set<string>;
+  /** True when some node holds a subgraph (If, Loop, Scan), whose reads the node list does not show. */
+  hasSubgraphs: boolean;
   /** Initializers added by a rewrite, written out by {@link encodeModel}. */
   added: Map<string, FloatTensor>;
   modelFields: WireField[];
@@ -131,7 +156,8 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
   if (!graph || graph.wireType !== 2) throw new Error("ONNX model has no graph");
   const graphFields: WireField[] = [];
   const nodes: OnnxNode[] = [];
-  const constants = new Constants();
+  const initializers: [string, WireField[]][] = [];
+  const inputs = new Set<string>();
   const outputs: string[] = [];
   for (const field of decodeMessage(graph.bytes)) {
     if (field.number === GRAPH_NODE && field.wireType === 2) {
@@ -139,23 +165,39 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
       continue;
     }
     graphFields.push(field);
-    if (field.number === GRAPH_OUTPUT && field.wireType === 2) {
-      outputs.push(stringField(decodeMessage(field.bytes), VALUE_INFO_NAME));
-    }
-    if (field.number === GRAPH_INITIALIZER && field.wireType === 2) {
+    if (field.wireType !== 2) continue;
+    if (field.number === GRAPH_INPUT) inputs.add(stringField(decodeMessage(field.bytes), VALUE_INFO_NAME));
+    if (field.number === GRAPH_OUTPUT) outputs.push(stringField(decodeMessage(field.bytes), VALUE_INFO_NAME));
+    if (field.number === GRAPH_INITIALIZER) {
       const tensor = decodeMessage(field.bytes);
-      constants.addEncoded(stringField(tensor, TENSOR_NAME), tensor);
+      initializers.push([stringField(tensor, TENSOR_NAME), tensor]);
     }
   }
+  const constants = new Constants();
+  // An initializer that is also a graph input is a default the caller may replace: not a constant.
+  for (const [name, tensor] of initializers) if (!inputs.has(name)) constants.addEncoded(name, tensor);
   for (const node of nodes) {
     if (node.opType !== "Constant" || node.domain !== "") continue;
     const tensor = attributeTensorFields(node, "value");
     if (tensor) constants.addEncoded(node.outputs[0], tensor);
   }
+  const names = new Set<string>([
+    ...inputs,
+    ...outputs,
+    ...initializers.map(([name]) => name),
+    ...nodes.flatMap((node) => [...node.inputs, ...node.outputs]),
+  ]);
+  const hasSubgraphs = nodes.some((node) =>
+    node.attributes.some((attribute) =>
+      attribute.some((field) => field.number === ATTRIBUTE_GRAPH || field.number === ATTRIBUTE_GRAPHS)
+    )
+  );
   return {
     nodes,
     constants,
     outputs,
+    names,
+    hasSubgraphs,
     added: new Map(),
     modelFields: modelFields.filter((field) => field !== graph),
     graphFields,
@@ -163,8 +205,8 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
 }
 
 /**
- * Encode a model back, with its current nodes and the initializers in `added`. Constant nodes whose
- * value no node reads any more are left out.
+ * Encode a model back, with its current nodes and the initializers in `added`. Constant nodes and
+ * added initializers that neither a node nor the graph's outputs read (any more) are left out.
  *
  * @example
  * ```ts
@@ -172,17 +214,22 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
  * ```
  */
 export function encodeModel(model: OnnxModel): Uint8Array {
-  const read = new Set(model.nodes.flatMap((node) => node.inputs));
+  const read = new Set([...model.nodes.flatMap((node) => node.inputs), ...model.outputs]);
   const nodes = model.nodes.filter((node) =>
     node.opType !== "Constant" || node.outputs.some((output) => read.has(output))
   );
   const graph: OutputField[] = [
     ...nodes.map((node) => messageField(GRAPH_NODE, encodeNode(node))),
     ...model.graphFields,
-    ...[...model.added].map(([name, tensor]) => messageField(GRAPH_INITIALIZER, encodeTensor(name, tensor))),
+    ...[...model.added].filter(([name]) => read.has(name)).map(([name, tensor]) =>
+      messageField(GRAPH_INITIALIZER, encodeTensor(name, tensor))
+    ),
   ];
   return encodeMessage([...model.modelFields, messageField(MODEL_GRAPH, graph)]);
 }
+
+/** NodeProto fields the view decodes; any other is kept in `rest`. */
+const NODE_FIELDS = new Set([NODE_INPUT, NODE_OUTPUT, NODE_NAME, NODE_OP_TYPE, NODE_ATTRIBUTE, NODE_DOMAIN]);
 
 function decodeNode(bytes: Uint8Array): OnnxNode {
   const fields = decodeMessage(bytes);
@@ -195,6 +242,7 @@ function decodeNode(bytes: Uint8Array): OnnxNode {
     attributes: fields.flatMap((field) =>
       field.number === NODE_ATTRIBUTE && field.wireType === 2 ? [decodeMessage(field.bytes)] : []
     ),
+    rest: fields.filter((field) => !NODE_FIELDS.has(field.number)),
   };
 }
 
@@ -206,6 +254,7 @@ function encodeNode(node: OnnxNode): OutputField[] {
     textField(NODE_OP_TYPE, node.opType),
     ...node.attributes.map((attribute) => messageField(NODE_ATTRIBUTE, attribute)),
     ...(node.domain ? [textField(NODE_DOMAIN, node.domain)] : []),
+    ...node.rest,
   ];
 }
 

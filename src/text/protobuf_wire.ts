@@ -174,6 +174,12 @@ export function repeatedVarints(fields: WireField[], number: number): number[] {
 }
 
 /**
+ * Strings exactly as stored: invalid UTF-8 is an error (not U+FFFD) and a leading BOM is kept, so a
+ * name decoded and encoded again is the same name.
+ */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
  * The value of a string field (the last one wins, as protobuf says), or "" when absent.
  *
  * @example
@@ -183,7 +189,7 @@ export function repeatedVarints(fields: WireField[], number: number): number[] {
  */
 export function stringField(fields: WireField[], number: number): string {
   const field = fields.findLast((candidate) => candidate.number === number && candidate.wireType === 2);
-  return field && field.wireType === 2 ? new TextDecoder().decode(field.bytes) : "";
+  return field && field.wireType === 2 ? utf8.decode(field.bytes) : "";
 }
 
 /**
@@ -195,9 +201,8 @@ export function stringField(fields: WireField[], number: number): string {
  * ```
  */
 export function repeatedStrings(fields: WireField[], number: number): string[] {
-  const decoder = new TextDecoder();
   return fields.flatMap((field) =>
-    field.number === number && field.wireType === 2 ? [decoder.decode(field.bytes)] : []
+    field.number === number && field.wireType === 2 ? [utf8.decode(field.bytes)] : []
   );
 }
 

@@ -43,6 +43,11 @@ export interface TextEngine {
   /** Milliseconds spent loading models and creating sessions. */
   loadMs: number;
   /**
+   * Whether each session runs the graph rewritten for the CPU (`rewriteForCpu`); false where the
+   * model was loaded as read (`originalGraphs`, or a model the rewrite could not handle).
+   */
+  rewrittenGraphs: { detection: boolean; recognition: boolean };
+  /**
    * The same engine with a `lowMemory` detector (448-px tiles, no arena), created on first use and
    * kept: for loops too large to hold, whose frames would otherwise grow the arena by ~120 MB.
    * A `lowMemory` engine is its own lean engine.
@@ -98,6 +103,7 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
     ),
     recognizer: new TextRecognizer(recognition.session, keys),
     loadMs: performance.now() - started,
+    rewrittenGraphs: { detection: detection.rewritten, recognition: recognition.rewritten },
     lean: () => Promise.resolve(engine),
   };
   if (options.lowMemory) return engine;
@@ -121,14 +127,15 @@ export async function createTextEngine(options: TextEngineOptions = {}): Promise
 /**
  * A session for the model rewritten for ORT's CPU kernels (`rewriteForCpu`), or for the model as read
  * when the rewrite cannot parse it or ORT rejects the rewritten graph: a model ORT loads is never lost
- * to the rewrite, and a corrupt one still fails with ORT's own load error. Also returns the bytes used.
+ * to the rewrite, and a corrupt one still fails with ORT's own load error. Also returns the bytes used
+ * and whether they are rewritten.
  */
 async function cpuSession(
   original: Uint8Array,
   path: string,
   sessionOptions: SessionOptions,
   rewrite: boolean,
-): Promise<{ session: InferenceSession; bytes: Uint8Array }> {
+): Promise<{ session: InferenceSession; bytes: Uint8Array; rewritten: boolean }> {
   if (rewrite) {
     let rewritten: Uint8Array | undefined;
     try {
@@ -138,13 +145,14 @@ async function cpuSession(
     }
     if (rewritten) {
       try {
-        return { session: await createSession(rewritten, path, sessionOptions), bytes: rewritten };
+        const session = await createSession(rewritten, path, sessionOptions);
+        return { session, bytes: rewritten, rewritten: rewritten !== original };
       } catch {
         // The rewritten graph does not load: the model as read is tried below.
       }
     }
   }
-  return { session: await createSession(original, path, sessionOptions), bytes: original };
+  return { session: await createSession(original, path, sessionOptions), bytes: original, rewritten: false };
 }
 
 function leanDetectOptions(options: TextEngineOptions): DetectOptions {
