@@ -146,6 +146,24 @@ const HEADLINES: Headline[] = [
     higherIsBetter: true,
   },
   { label: "cores busy, codec floor", path: "codecFloor.coresBusy", unit: "cores", higherIsBetter: true },
+  {
+    label: "codec floor, two streams",
+    path: "codecFloor.twoStreams.framesPerSecond",
+    unit: "frames/s",
+    higherIsBetter: true,
+  },
+  {
+    label: "cores busy, floor two streams",
+    path: "codecFloor.twoStreams.coresBusy",
+    unit: "cores",
+    higherIsBetter: true,
+  },
+  {
+    label: "end-to-end --jobs 2/floor two streams",
+    path: "codecFloor.endToEndJobs2OverTwoStreams",
+    unit: "x",
+    higherIsBetter: true,
+  },
 ];
 
 /**
@@ -230,6 +248,19 @@ export async function runBench(
     });
     const mp4 = await stage("us end-to-end MP4", { stage: "e2e", input: MP4_FILE, mode: "us", jobs: 1 });
     const floor = await stage("codec floor", { stage: "floor", dir: loops });
+    // Two floor processes at once, each on half the files: the floor with both cores, to set against
+    // --jobs 2 (one floor stream keeps about 1.4 cores busy, --jobs 2 about 1.95).
+    const floor2 = combineStreams(
+      await Promise.all(
+        [0, 1].map((index) =>
+          stage(`codec floor, stream ${index + 1} of 2`, {
+            stage: "floor",
+            dir: loops,
+            share: { index, of: 2 },
+          })
+        ),
+      ),
+    );
     const e2eFps = typeof jobs1.framesPerSecond === "number" && jobs1.frames ? jobs1.framesPerSecond : null;
     const floorFps = typeof floor.framesPerSecond === "number" ? floor.framesPerSecond : null;
 
@@ -284,6 +315,9 @@ export async function runBench(
         // Cost rather than speed: CPU time per frame of the floor over that of the pipeline.
         cpuCostRatioJobs1: ratio(cpuMsPerFrame(floor), cpuMsPerFrame(jobs1)),
         cpuCostRatioJobs2: ratio(cpuMsPerFrame(floor), cpuMsPerFrame(jobs2)),
+        twoStreams: floor2,
+        // Like for like: --jobs 2 against the floor run as two streams at once.
+        endToEndJobs2OverTwoStreams: ratio(jobs2.framesPerSecond, floor2.framesPerSecond),
       },
       optional,
       totalSeconds: Math.round((performance.now() - started) / 100) / 10,
@@ -291,6 +325,25 @@ export async function runBench(
   } finally {
     await Deno.remove(work, { recursive: true });
   }
+}
+
+/** Concurrent floor streams as one run: frames summed over the longest stream's seconds. */
+function combineStreams(streams: StageOutcome[]): Record<string, unknown> {
+  const failed = streams.find((stream) => stream.error);
+  if (failed) return { error: failed.error };
+  const frames = streams.reduce((sum, stream) => sum + Number(stream.frames), 0);
+  const seconds = Math.max(...streams.map((stream) => Number(stream.seconds)));
+  const cpuSeconds = streams.reduce(
+    (sum, stream) => sum + Number(stream.coresBusy) * Number(stream.seconds),
+    0,
+  );
+  return {
+    streams: streams.length,
+    frames,
+    seconds,
+    framesPerSecond: Number((frames / seconds).toFixed(3)),
+    coresBusy: Number((cpuSeconds / seconds).toFixed(3)),
+  };
 }
 
 /** CPU milliseconds per frame of a stage that reports frames/s and cores busy, or null. */

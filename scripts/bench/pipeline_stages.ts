@@ -92,14 +92,15 @@ const FLOOR_OPTIONS = parseProcessOptions({ mode: "us", format: "jpeg", quality:
 /**
  * Decode, display-convert, JPEG-encode (q95) and write every frame of every file in `dir`, one file at a
  * time, through the pipeline's own frame writer (as many frames in flight): the floor gets every trick
- * the end-to-end run gets, or the ratio between them would flatter the pipeline.
+ * the end-to-end run gets, or the ratio between them would flatter the pipeline. With `share`, only
+ * every `share.of`-th file from `share.index`.
  *
  * @example
  * ```ts
  * const floor = await benchCodecFloor("/tmp/echos");
  * ```
  */
-export async function benchCodecFloor(dir: string): Promise<{
+export async function benchCodecFloor(dir: string, share = { index: 0, of: 1 }): Promise<{
   files: number;
   frames: number;
   seconds: number;
@@ -113,8 +114,9 @@ export async function benchCodecFloor(dir: string): Promise<{
   const stepMs = { decode: 0, encodeAndWrite: 0 };
   let frames = 0, files = 0;
   try {
+    // `share` takes every `of`-th file from `index`, so that concurrent floor processes split the set.
     const names = (await Array.fromAsync(Deno.readDir(dir))).filter((e) => e.isFile).map((e) => e.name)
-      .sort();
+      .sort().filter((_, position) => position % share.of === share.index);
     const started = performance.now();
     const cpuStart = cpuUsage();
     for (const name of names) {

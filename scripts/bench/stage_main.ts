@@ -13,7 +13,7 @@ export type StageRequest =
   | { stage: "read"; file: string; repetitions: number }
   | { stage: "write"; file: string; format: "jpeg" | "png"; repetitions: number }
   | { stage: "e2e"; input: string; mode: "us" | "deid"; jobs: number; lowMemory?: boolean; threads?: number }
-  | { stage: "floor"; dir: string }
+  | { stage: "floor"; dir: string; share?: { index: number; of: number } }
   | { stage: "optional"; name: OptionalBench; options: { quick?: boolean } };
 
 /** Marker of the result line on stdout. */
@@ -44,7 +44,7 @@ export async function runStage(request: StageRequest): Promise<Record<string, un
       });
       break;
     case "floor":
-      result = await benchCodecFloor(request.dir);
+      result = await benchCodecFloor(request.dir, request.share);
       break;
     case "optional":
       result = await runOptionalBench(request.name, request.options);
