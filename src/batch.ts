@@ -119,6 +119,10 @@ export async function runBatch(
     jobs.push({ path: entry.path, relativePath: entry.relativePath, outRoot, outputName, options, key });
   }
 
+  // Largest first: a big file started last would run alone at the end on one worker's share of the
+  // cores while the others idle; started first, the small files fill the other workers around it.
+  const sizes = new Map(entries.map((entry) => [entry.path, entry.size]));
+  jobs.sort((a, b) => (sizes.get(b.path) ?? 0) - (sizes.get(a.path) ?? 0));
   const progress = batchOptions.progress && Deno.stderr.isTerminal() ? progressBar(jobs.length) : null;
   const workers = Math.max(1, Math.min(batchOptions.jobs, jobs.length || 1));
   // Workers × ONNX threads ≤ cores: one busy file gets both cores, two files get one each.

@@ -148,3 +148,30 @@ Deno.test("an output folder inside the input tree is refused", async () => {
     await Deno.remove(input, { recursive: true });
   }
 });
+
+Deno.test("a batch starts with its largest files, so a big file never runs alone at the end", async () => {
+  const input = await tempDir("sizes_in");
+  const out = await tempDir("sizes_out");
+  try {
+    // Named so that name order is the reverse of size order.
+    const files = { "a.dcm": "CT_small.dcm", "b.dcm": "MR_small.dcm", "c.dcm": "US1_UNCR.dcm" };
+    for (const [name, source] of Object.entries(files)) {
+      await Deno.copyFile(`${PUBLIC}dicom/${source}`, join(input, name));
+    }
+    const sizes = Object.fromEntries(
+      await Promise.all(
+        Object.keys(files).map(async (name) => [name, (await Deno.stat(join(input, name))).size]),
+      ),
+    );
+    const order: string[] = [];
+    await runBatch(input, out, parseProcessOptions({ mode: "deid" }), {
+      jobs: 1,
+      onFile: (outcome) => outcome.ok && order.push(outcome.manifest.source!),
+    });
+    assert.deepEqual(order, Object.keys(files).sort((a, b) => sizes[b] - sizes[a]));
+    assert.notDeepEqual(order, Object.keys(files).sort());
+  } finally {
+    await Deno.remove(input, { recursive: true });
+    await Deno.remove(out, { recursive: true });
+  }
+});
