@@ -85,7 +85,10 @@ export async function fuzzBatch(
       totalSeconds: 120 + 4 * mutants.length,
     });
   }
-  const durations = fileDurations(run.lines, names.map((name) => join(inDir, name)), settings.jobs);
+  // The batch hands out its largest files first, ties in name order: job order is that order.
+  const sizes = new Map(mutants.map((mutant) => [mutant.fileName, mutant.bytes.length]));
+  const jobOrder = [...names].sort((a, b) => sizes.get(b)! - sizes.get(a)!).map((name) => join(inDir, name));
+  const durations = fileDurations(run.lines, jobOrder, settings.jobs);
   for (const line of run.lines) {
     if (line.status === "ok") result.ok++;
     else {

@@ -104,7 +104,8 @@ export async function runCli(
 }
 
 /**
- * Per-file durations from arrival times, given that the pool hands out jobs in input order and a slot
+ * Per-file durations from arrival times, given that the pool hands out jobs in `orderedPaths` order
+ * (the batch's own: largest first) and a slot
  * takes the next job as soon as it reports: job k (k ≥ jobs) starts when completion k − jobs arrives.
  * The first `jobs` files include the start-up time, so durations are upper bounds.
  *
