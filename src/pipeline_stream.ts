@@ -14,11 +14,10 @@ import { evenlySpacedFrames } from "./evenly_spaced.ts";
 import { UnsupportedFormatError } from "./errors.ts";
 import { stageFolder } from "./io/atomic.ts";
 import { type FrameSource, openFrameSource } from "./io/frame_source.ts";
-import { encodeFrame, readImage } from "./io/image.ts";
+import { readImage } from "./io/image.ts";
 import { textCsv, type TextRow } from "./io/text_csv.ts";
 import { writeMaskPng } from "./io/write_mask.ts";
-import { ENCODES_IN_FLIGHT, frameFileName } from "./io/write_output.ts";
-import { mapBounded } from "./map_bounded.ts";
+import { frameFileName, losslessFrames, writeFrameFiles } from "./io/write_output.ts";
 import { type Manifest, VERSION } from "./manifest.ts";
 import type { ProcessOptions } from "./options.ts";
 import {
@@ -34,7 +33,7 @@ import {
 import { selectFrames } from "./text/frame_selection.ts";
 import { temporalMinimum } from "./text/text_views.ts";
 import { summarySpread } from "./text/volume_text.ts";
-import { createVolume, type Frame8, frameLength, type PixelArray, pixelType, type Volume } from "./volume.ts";
+import { createVolume, type Frame8, frameLength, pixelType, type Volume } from "./volume.ts";
 import { blackLevel, keepRegion, prepareRegion } from "./volume_ops.ts";
 
 /** Frames decoded, blanked and encoded together in pass 2. */
@@ -413,7 +412,7 @@ async function writeFrameStream(
 ): Promise<{ outputs: string[]; format: Manifest["format"] }> {
   const { dir, name, options, engines, clock } = request;
   const format = options.format as FrameStackFormat;
-  const lossless = format === "png" || (format === "webp" && options.lossless);
+  const lossless = losslessFrames(options);
   const outputs: string[] = [];
   let bitDepth = 8;
   let valueOffset = 0;
@@ -435,25 +434,13 @@ async function writeFrameStream(
       processed.push(await clock("roi", () => Promise.resolve(keepRegion(blanked, region, decided.fill))));
     }
     // The chunk's frames are encoded a few at a time, as whole-file frame stacks are.
-    const files = await clock(
+    const written = await clock(
       "write",
-      () =>
-        mapBounded(processed.length, ENCODES_IN_FLIGHT, async (index) => {
-          const frame = processed[index];
-          const samples = unsignedSamples(frame.data);
-          bitDepth = frame.data instanceof Uint8Array ? 8 : 16;
-          valueOffset = samples.offset;
-          const encoded = await encodeFrame(
-            { rows: frame.rows, cols: frame.cols, channels: frame.channels, data: samples.data },
-            format,
-            { quality: options.quality, lossless },
-          );
-          const file = frameFileName(name, start + index, format);
-          await Deno.writeFile(join(dir, file), encoded);
-          return file;
-        }),
+      () => writeFrameFiles(processed.length, (index) => processed[index], { dir, name, options }, start),
     );
-    outputs.push(...files);
+    bitDepth = processed[0].data instanceof Uint8Array ? 8 : 16;
+    valueOffset = written.valueOffset;
+    outputs.push(...written.outputs);
     sinceCollection += end - start;
     if (sinceCollection >= GC_EVERY_FRAMES) {
       sinceCollection = 0;
@@ -471,17 +458,6 @@ async function writeFrameStream(
       ...(valueOffset ? { valueOffset } : {}),
     },
   };
-}
-
-/** PNG has no signed samples: signed 16-bit values are stored as value + 32768 (as the whole-file writer does). */
-function unsignedSamples(data: PixelArray): { data: Uint8Array | Uint16Array; offset: number } {
-  if (data instanceof Uint8Array || data instanceof Uint16Array) return { data, offset: 0 };
-  if (data instanceof Int16Array) {
-    const shifted = new Uint16Array(data.length);
-    for (let i = 0; i < data.length; i++) shifted[i] = data[i] + 32768;
-    return { data: shifted, offset: 32768 };
-  }
-  throw new TypeError("float samples must go through the display conversion before a frame stack");
 }
 
 /** The written frames `frames` decoded back into one volume, for the leak check. */

@@ -150,34 +150,84 @@ export async function writeVolumeOutputs(volume: Volume, request: WriteRequest):
 
 async function writeFrameStack(volume: Volume, request: WriteRequest): Promise<WriteResult> {
   const { options, dir, name } = request;
-  const format = options.format as "jpeg" | "png" | "webp";
-  const lossless = format === "png" || (format === "webp" && options.lossless);
-  const samples = unsignedSamples(volume.data);
+  const format = options.format as FrameFormat;
   const frameSize = volume.rows * volume.cols * volume.channels;
-  const sizes = await mapBounded(volume.frames, ENCODES_IN_FLIGHT, async (index) => {
-    const frame = {
-      rows: volume.rows,
-      cols: volume.cols,
-      channels: volume.channels,
-      data: samples.data.subarray(index * frameSize, (index + 1) * frameSize),
-    };
-    const encoded = await encodeFrame(frame, format, { quality: options.quality, lossless });
-    await Deno.writeFile(join(dir, frameFileName(name, index, format)), encoded);
-    return encoded.length;
-  });
-  const outputs = sizes.map((_, index) => frameFileName(name, index, format));
-  const bytes = sizes.reduce((sum, size) => sum + size, 0);
+  const written = await writeFrameFiles(volume.frames, (index) => ({
+    rows: volume.rows,
+    cols: volume.cols,
+    channels: volume.channels,
+    data: volume.data.subarray(index * frameSize, (index + 1) * frameSize),
+  }), { dir, name, options });
+  const lossless = losslessFrames(options);
   return {
-    outputs,
-    bytes,
+    outputs: written.outputs,
+    bytes: written.bytes,
     format: {
       container: format,
       codec: format,
       quality: lossless ? null : options.quality,
       lossless,
       bitDepth: bitDepthOf(volume),
-      ...(samples.offset ? { valueOffset: samples.offset } : {}),
+      ...(written.valueOffset ? { valueOffset: written.valueOffset } : {}),
     },
+  };
+}
+
+/** Image formats of a frame stack. */
+export type FrameFormat = "jpeg" | "png" | "webp";
+
+/** One frame's pixels, of any sample type a frame stack stores. */
+export type StackFrame = Pick<Volume, "rows" | "cols" | "channels" | "data">;
+
+/**
+ * Whether frame stacks under `options` are lossless: PNG always, WebP when asked.
+ *
+ * @example
+ * ```ts
+ * losslessFrames(parseProcessOptions({ mode: "us", format: "png" })); // true
+ * ```
+ */
+export function losslessFrames(options: ProcessOptions): boolean {
+  return options.format === "png" || (options.format === "webp" && options.lossless);
+}
+
+/**
+ * Encode `count` frames of a frame stack, ENCODES_IN_FLIGHT at a time, and write frame `first + i` as
+ * `name_NNNN.ext` in `dir`. Signed 16-bit samples are stored shifted (see `valueOffset`). The streaming
+ * pipeline writes its chunks through this, the whole-file pipeline its volume.
+ *
+ * @example
+ * ```ts
+ * const { outputs } = await writeFrameFiles(2, (i) => frames[i], { dir, name: "scan", options }, 16);
+ * outputs; // ["scan_0016.jpeg", "scan_0017.jpeg"]
+ * ```
+ */
+export async function writeFrameFiles(
+  count: number,
+  frameAt: (index: number) => StackFrame,
+  target: { dir: string; name: string; options: ProcessOptions },
+  first = 0,
+): Promise<{ outputs: string[]; bytes: number; valueOffset: number }> {
+  const { dir, name, options } = target;
+  const format = options.format as FrameFormat;
+  const lossless = losslessFrames(options);
+  let valueOffset = 0;
+  const sizes = await mapBounded(count, ENCODES_IN_FLIGHT, async (index) => {
+    const frame = frameAt(index);
+    const samples = unsignedSamples(frame.data);
+    valueOffset = samples.offset;
+    const encoded = await encodeFrame(
+      { rows: frame.rows, cols: frame.cols, channels: frame.channels, data: samples.data },
+      format,
+      { quality: options.quality, lossless },
+    );
+    await Deno.writeFile(join(dir, frameFileName(name, first + index, format)), encoded);
+    return encoded.length;
+  });
+  return {
+    outputs: sizes.map((_, index) => frameFileName(name, first + index, format)),
+    bytes: sizes.reduce((sum, size) => sum + size, 0),
+    valueOffset,
   };
 }
 
