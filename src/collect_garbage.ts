@@ -49,9 +49,8 @@ function findCollector(): (() => void) | null {
  */
 export function collectGarbage(): boolean {
   if (collector === undefined) collector = findCollector();
-  if (trim === undefined) trim = findTrim();
   collector?.();
-  trim?.();
+  releaseFreedMemory();
   return collector !== null;
 }
 

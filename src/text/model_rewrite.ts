@@ -269,10 +269,7 @@ const UNARY = new Set(["HardSigmoid", "Sigmoid", "Relu", "Clip"]);
  * binary ops with a scalar, and `x * gate(x)` (the rewritten hard-swish). Undefined for anything else:
  * a binary op broadcasting two maps could take its channels from either.
  */
-function channelsOf(model: OnnxModel, name: string): number | undefined {
-  const producers = new Map(
-    model.nodes.flatMap((node) => node.outputs.map((output) => [output, node] as const)),
-  );
+function channelsOf(model: OnnxModel, producers: Map<string, OnnxNode>, name: string): number | undefined {
   const gates = (gate: string, x: string) => {
     const producer = producers.get(gate);
     return producer !== undefined && UNARY.has(producer.opType) && producer.inputs[0] === x;
@@ -298,8 +295,11 @@ function channelsOf(model: OnnxModel, name: string): number | undefined {
 function affineToBatchNorm(model: OnnxModel): number {
   let converted = 0;
   const reading = readers(model);
+  const producers = new Map(
+    model.nodes.flatMap((node) => node.outputs.map((output) => [output, node] as const)),
+  );
   for (const { x, affine } of scalarAffines(model, reading)) {
-    const channels = channelsOf(model, x);
+    const channels = channelsOf(model, producers, x);
     if (!channels) continue;
     const base = `logik_${affine.add.outputs[0]}`;
     const vector = (suffix: string, value: number) => {
@@ -313,6 +313,7 @@ function affineToBatchNorm(model: OnnxModel): number {
     const batchNorm: OnnxNode = {
       opType: "BatchNormalization",
       inputs: [
+        x,
         vector("scale", affine.scale),
         vector("shift", affine.shift),
         vector("mean", 0),
@@ -325,8 +326,8 @@ function affineToBatchNorm(model: OnnxModel): number {
       attributes: [floatAttribute("epsilon", 0)],
       rest: [],
     };
-    batchNorm.inputs.unshift(x);
     model.nodes.splice(model.nodes.indexOf(affine.mul), 1, batchNorm);
+    producers.set(affine.add.outputs[0], batchNorm);
     remove(model, affine.add);
     converted++;
   }
