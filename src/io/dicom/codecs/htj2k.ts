@@ -6,9 +6,9 @@
 
 import openjphFactory from "@cornerstonejs/codec-openjph/wasmjs";
 import type { PixelDescription } from "../image_info.ts";
-import { checkDecodedSize, type DecodedFrame, decodeWithCornerstone } from "./decoded_frame.ts";
-import { j2kOutputPhotometric } from "./jpeg2000.ts";
-import { wasmModule, withWasmModule } from "./wasm_module.ts";
+import type { DecodedFrame } from "./decoded_frame.ts";
+import { decodeJ2kFamily } from "./jpeg2000.ts";
+import { wasmModule } from "./wasm_module.ts";
 
 /**
  * Decode one HTJ2K frame.
@@ -18,15 +18,8 @@ import { wasmModule, withWasmModule } from "./wasm_module.ts";
  * const frame = await decodeHtj2k(fragmentBytes, pixels);
  * ```
  */
-export async function decodeHtj2k(encoded: Uint8Array, pixels: PixelDescription): Promise<DecodedFrame> {
-  const { samples } = await withWasmModule(
-    openjphFactory,
-    (openjph) => decodeWithCornerstone(new openjph.HTJ2KDecoder(), encoded, () => null),
-  );
-  return checkDecodedSize(
-    { samples, planar: 0, photometric: j2kOutputPhotometric(pixels.photometric) },
-    pixels,
-  );
+export function decodeHtj2k(encoded: Uint8Array, pixels: PixelDescription): Promise<DecodedFrame> {
+  return decodeJ2kFamily(openjphFactory, (openjph) => new openjph.HTJ2KDecoder(), encoded, pixels);
 }
 
 /**

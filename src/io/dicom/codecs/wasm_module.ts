@@ -3,8 +3,9 @@
  * @module
  */
 
+/** An Emscripten module factory (the default export of a cornerstone codec build). */
 // deno-lint-ignore no-explicit-any
-type EmscriptenFactory = (moduleOverrides: Record<string, unknown>) => Promise<any>;
+export type EmscriptenFactory = (moduleOverrides: Record<string, unknown>) => Promise<any>;
 
 // deno-lint-ignore no-explicit-any
 const modules = new Map<EmscriptenFactory, Promise<any>>();
