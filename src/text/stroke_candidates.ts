@@ -4,6 +4,7 @@
  * drawn on a scan sector for more speckle; these areas are worth a second, magnified look.
  * @module
  */
+import { textMask } from "./text_mask.ts";
 import type { Box, Frame8 } from "../volume.ts";
 import { labelComponents } from "./label_components.ts";
 
@@ -56,7 +57,7 @@ export function strokeCandidates(frame: Frame8, options: StrokeCandidateOptions 
   const { rows, cols } = frame;
   const bright = brightness(frame);
   const strokes = strokePixels(bright, rows, cols, options);
-  const known = knownMask(options.known ?? [], rows, cols);
+  const known = textMask(rows, cols, options.known ?? [], 0).data;
   const found: { box: Box; pixels: number }[] = [];
   for (const group of strokeGroups(strokes, known, rows, cols, JOIN_Y)) {
     if (!isWordSized(group, options)) continue;
@@ -196,19 +197,6 @@ function addPixel(stats: StrokeStats, x: number, y: number): void {
   stats.y0 = Math.min(stats.y0, y);
   stats.x1 = Math.max(stats.x1, x);
   stats.y1 = Math.max(stats.y1, y);
-}
-
-/** 1 inside any of `boxes` (clipped to the frame), 0 elsewhere. */
-function knownMask(boxes: Box[], rows: number, cols: number): Uint8Array {
-  const mask = new Uint8Array(rows * cols);
-  for (const box of boxes) {
-    const x0 = Math.max(0, Math.floor(box.x));
-    const x1 = Math.min(cols, Math.ceil(box.x + box.width));
-    for (let y = Math.max(0, Math.floor(box.y)); y < Math.min(rows, Math.ceil(box.y + box.height)); y++) {
-      if (x1 > x0) mask.fill(1, y * cols + x0, y * cols + x1);
-    }
-  }
-  return mask;
 }
 
 /** The brightest channel of each pixel: coloured labels are bright in one channel at least. */
