@@ -233,15 +233,18 @@ function isText({ text, confidence }: Reading): boolean {
   return confidence >= CONFIRM_CONFIDENCE && /[\p{L}\p{N}]/u.test(text);
 }
 
+/** A reading of two or more letters or digits at CONFIRM_CONFIDENCE. */
+function isWord({ text, confidence }: Reading): boolean {
+  return confidence >= CONFIRM_CONFIDENCE && (text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 2;
+}
+
 /**
  * A reading of two or more letters or digits at CONFIRM_CONFIDENCE, or of a lone one at
  * LONE_CHARACTER: magnified speckle, a cut stroke or an icon often reads as one fairly sure letter.
  */
-function isWordOrSureCharacter({ text, confidence }: Reading): boolean {
-  const characters = text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
-  return characters >= 2
-    ? confidence >= CONFIRM_CONFIDENCE
-    : characters === 1 && confidence >= LONE_CHARACTER;
+function isWordOrSureCharacter(reading: Reading): boolean {
+  const characters = reading.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  return characters === 1 ? reading.confidence >= LONE_CHARACTER : isWord(reading);
 }
 
 /** Reads the text in a box of a frame; `exhausted` once the volume's budget of failed reads is spent. */
@@ -536,14 +539,35 @@ async function labelsOnSpeckle(
     const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
     // Past the reading budget the frame is noise, not a scan with a few labels.
     if (read.exhausted()) break;
+    const before = found.length;
     for (const box of await engine.detector.detectRegion(frame, region, LABEL_SCALE)) {
       // A magnified box hugs its text less tightly: room for that above TALL_BOX for a tall area.
       const tallest = Math.max(TALL_BOX, 1.5 * area.height);
       if (box.height > tallest || [...known, ...found].some((other) => holds(other, box))) continue;
       if (read.exhausted() || isWordOrSureCharacter(await read(frame, box))) found.push(box);
     }
+    // The magnified net sometimes keeps only a fragment of a faint label, depending on where the
+    // context window falls; the strokes themselves, read directly, may still say what it is. Only a
+    // word counts here: a lone stem of speckle read directly is a fairly sure "1".
+    if (found.length > before || read.exhausted()) continue;
+    const strokes = aroundStrokes(area, frame.rows, frame.cols);
+    if ([...known, ...found].some((other) => holds(other, strokes))) continue;
+    if (isWord(await read(frame, strokes))) found.push(strokes);
   }
   return found;
+}
+
+/** Share of its height by which a stroke area is grown on every side to take in the whole glyphs. */
+const STROKE_AREA_PAD = 0.4;
+
+/** A stroke area grown by STROKE_AREA_PAD of its height (the bars and bowls beside the stems), clipped. */
+function aroundStrokes(area: Box, rows: number, cols: number): Box {
+  const pad = Math.max(1, Math.round(STROKE_AREA_PAD * area.height));
+  const x0 = Math.max(0, area.x - pad);
+  const y0 = Math.max(0, area.y - pad);
+  const x1 = Math.min(cols, area.x + area.width + pad);
+  const y1 = Math.min(rows, area.y + area.height + pad);
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 /** Pixels whose mean change from the last read stays below this are not read again. */
