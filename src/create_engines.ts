@@ -4,6 +4,8 @@
  */
 import sharp from "sharp";
 import type { Engines, TextContext } from "./engines.ts";
+import type { ProcessOptions } from "./options.ts";
+import type { Box, Volume } from "./volume.ts";
 import { textCsv } from "./io/text_csv.ts";
 import { FILTERED_CSV_COLUMNS, filterTextRows, parseRules, type SiteRules } from "./phi/rules.ts";
 import { findRoi } from "./roi/find_roi.ts";
@@ -17,6 +19,24 @@ export interface EngineOptions {
   threads?: number;
   /** Smaller OCR memory for slower detection (`--low-memory`). */
   lowMemory?: boolean;
+}
+
+/**
+ * The text blanking every engine set uses (no model needed): a helper writing some of a streamed
+ * file's frames blanks with exactly this, as the owner's engines do.
+ *
+ * @example
+ * ```ts
+ * const clean = blankTextBoxes(volume, [{ x: 10, y: 4, width: 80, height: 14 }], options);
+ * ```
+ */
+export function blankTextBoxes(
+  volume: Volume,
+  boxes: Box[],
+  options: Pick<ProcessOptions, "pad" | "fill">,
+  inPlace = false,
+): Volume {
+  return maskText(volume, boxes, { pad: options.pad, fill: options.fill, inPlace });
 }
 
 /**
@@ -49,9 +69,7 @@ export async function createEngines(engineOptions: EngineOptions = {}): Promise<
       return (await verifyNoText(await ocr(context), volume8, { frames: options.textFrames })).residual;
     },
     textMask,
-    blankText(volume, boxes, options, inPlace = false) {
-      return maskText(volume, boxes, { pad: options.pad, fill: options.fill, inPlace });
-    },
+    blankText: blankTextBoxes,
     findRoi(volume8, options) {
       return Promise.resolve(
         findRoi(volume8, options.mode as "deid" | "us" | "one" | "clean", { keepColor: options.keepColor }),

@@ -8,6 +8,17 @@ import { errorKind } from "./errors.ts";
 import type { Manifest } from "./manifest.ts";
 import type { ProcessOptions } from "./options.ts";
 import { processFile } from "./pipeline.ts";
+import { createSpreadBroker } from "./spread_broker.ts";
+import {
+  type HelpedMessage,
+  type HelperFailedMessage,
+  type HelpMessage,
+  isMessage,
+  type SpreadCloseMessage,
+  type SpreadJobMessage,
+  type SpreadOpenMessage,
+} from "./spread_messages.ts";
+import type { SpreadOffer, StreamContext } from "./stream_spread.ts";
 
 /** One input to process. */
 export interface FileJob {
@@ -20,9 +31,12 @@ export interface FileJob {
   key: string;
 }
 
-/** The result of one job. */
+/**
+ * The result of one job. `helperFrames`: frames of a streamed file that other workers wrote (a
+ * batch figure, not part of the manifest).
+ */
 export type FileOutcome =
-  | { ok: true; manifest: Manifest }
+  | { ok: true; manifest: Manifest; helperFrames?: number }
   | { ok: false; kind: string; message: string };
 
 /**
@@ -46,7 +60,8 @@ export interface FilePool {
 }
 
 /**
- * Run one job with the given engines, turning any failure into an outcome (never a throw).
+ * Run one job with the given engines, turning any failure into an outcome (never a throw). With a
+ * `spread` host, idle workers of the pool may write some of a streamed file's frames.
  *
  * @example
  * ```ts
@@ -56,14 +71,22 @@ export interface FilePool {
 export async function runJob(
   job: FileJob,
   engines: Awaited<ReturnType<typeof createEngines>>,
+  spread?: StreamContext["spread"],
 ): Promise<FileOutcome> {
+  let helperFrames = 0;
   try {
-    const manifest = await processFile(job.path, job.options, {
-      outRoot: job.outRoot,
-      relativePath: job.relativePath,
-      outputName: job.outputName,
-    }, engines);
-    return { ok: true, manifest };
+    const manifest = await processFile(
+      job.path,
+      job.options,
+      {
+        outRoot: job.outRoot,
+        relativePath: job.relativePath,
+        outputName: job.outputName,
+      },
+      engines,
+      { spread, onHelped: (frames) => (helperFrames = frames) },
+    );
+    return { ok: true, manifest, ...(helperFrames ? { helperFrames } : {}) };
   } catch (error) {
     return { ok: false, kind: errorKind(error), message: describe(error) };
   }
@@ -137,30 +160,88 @@ function workerPool(size: number, engineOptions: EngineOptions): FilePool {
     return worker;
   };
   const workers: Worker[] = Array.from({ length: size }, spawn);
+  // A crashed worker is replaced so one bad file never stalls the rest of the batch.
+  const replace = (slot: number, event: ErrorEvent) => {
+    event.preventDefault();
+    workers[slot].terminate();
+    workers[slot] = spawn();
+  };
   return {
     async run(jobs, onDone, signals = {}) {
       let next = 0;
       const notDone: FileJob[] = [];
       const abandoned = aborted(signals.abandon);
+      const halts = [signals.stop, signals.abandon].filter((signal) => signal !== undefined);
+      const halt = halts.length ? AbortSignal.any(halts) : undefined;
+      // Idle workers take chunks of streamed files still running (see stream_spread.ts).
+      const broker = createSpreadBroker();
+      const toOwner = (message: HelperFailedMessage) => {
+        const owner = broker.ownerOf(message.helperFailed.id);
+        if (owner !== undefined) workers[owner].postMessage(message);
+      };
+      const runJobOn = (slot: number, job: FileJob) =>
+        new Promise<FileOutcome>((resolve, reject) => {
+          const worker = workers[slot];
+          worker.onmessage = (event: MessageEvent<unknown>) => {
+            const data = event.data;
+            if (isMessage<SpreadOpenMessage>(data, "spreadOpen")) broker.open(slot, data.spreadOpen);
+            else if (isMessage<SpreadCloseMessage>(data, "spreadClose")) broker.close(data.spreadClose);
+            else if (isMessage<{ startupError: string }>(data, "startupError")) {
+              reject(new StartupError(data.startupError));
+            } else resolve(data as FileOutcome);
+          };
+          worker.onerror = (event) => {
+            replace(slot, event);
+            resolve({ ok: false, kind: "InternalError", message: `worker crashed: ${event.message}` });
+          };
+          worker.postMessage({ spreadJob: job } satisfies SpreadJobMessage);
+        });
+      const helpOn = (slot: number, offer: SpreadOffer) =>
+        new Promise<void>((resolve) => {
+          const worker = workers[slot];
+          worker.onmessage = (event: MessageEvent<unknown>) => {
+            const data = event.data;
+            if (!isMessage<HelpedMessage>(data, "helped")) return;
+            const { id, result } = data.helped;
+            if (!result.ok) toOwner({ helperFailed: { id, failure: result.failure } });
+            resolve();
+          };
+          worker.onerror = (event) => {
+            replace(slot, event);
+            // Its chunks may be half written: the file fails rather than waits for them.
+            toOwner({
+              helperFailed: {
+                id: offer.id,
+                failure: {
+                  kind: "InternalError",
+                  message: `${offer.path}: a worker writing some of its frames crashed: ${event.message}`,
+                },
+              },
+            });
+            resolve();
+          };
+          worker.postMessage({ help: offer } satisfies HelpMessage);
+        });
       const drive = async (slot: number) => {
-        while (next < jobs.length && !signals.stop?.aborted && !signals.abandon?.aborted) {
+        while (!signals.stop?.aborted && !signals.abandon?.aborted) {
+          if (next >= jobs.length) {
+            // No file left to start: help a streamed one still running, or stop when none runs.
+            const offer = await broker.next(halt);
+            if (!offer) return;
+            if (await Promise.race([helpOn(slot, offer), abandoned]) === "abandoned") {
+              workers[slot].terminate();
+              return;
+            }
+            continue;
+          }
           const job = jobs[next++];
-          const finished = new Promise<FileOutcome>((resolve, reject) => {
-            const worker = workers[slot];
-            worker.onmessage = (event: MessageEvent<FileOutcome | { startupError: string }>) => {
-              if ("startupError" in event.data) reject(new StartupError(event.data.startupError));
-              else resolve(event.data);
-            };
-            worker.onerror = (event) => {
-              // A crashed worker is replaced so one bad file never stalls the rest of the batch.
-              event.preventDefault();
-              worker.terminate();
-              workers[slot] = spawn();
-              resolve({ ok: false, kind: "InternalError", message: `worker crashed: ${event.message}` });
-            };
-            worker.postMessage(job);
-          });
-          const outcome = await Promise.race([finished, abandoned]);
+          broker.jobStarted();
+          let outcome: FileOutcome | "abandoned";
+          try {
+            outcome = await Promise.race([runJobOn(slot, job), abandoned]);
+          } finally {
+            broker.jobEnded(slot);
+          }
           if (outcome === "abandoned") {
             workers[slot].terminate();
             notDone.push(job);

@@ -23,6 +23,7 @@ import {
   stopwatch,
 } from "./pipeline_common.ts";
 import { processFileStreaming } from "./pipeline_stream.ts";
+import type { StreamContext } from "./stream_spread.ts";
 import { blackLevel, keepRegion, prepareRegion } from "./volume_ops.ts";
 import { type Box, pixelType } from "./volume.ts";
 
@@ -75,7 +76,8 @@ export async function shouldStream(
 }
 
 /**
- * Process one file end to end and commit its output folder atomically.
+ * Process one file end to end and commit its output folder atomically. `context` lets a streamed
+ * file's pass 2 be shared with idle workers of a pool (see stream_spread.ts).
  *
  * @example
  * ```ts
@@ -89,9 +91,10 @@ export async function processFile(
   options: ProcessOptions,
   target: FileTarget,
   engines: Engines,
+  context: StreamContext = {},
 ): Promise<Manifest> {
   if (await shouldStream(inputPath, options)) {
-    return await processFileStreaming(inputPath, options, target, engines);
+    return await processFileStreaming(inputPath, options, target, engines, context);
   }
   const timingsMs: Record<string, number> = {};
   const clock = stopwatch(timingsMs);

@@ -2,8 +2,9 @@
  * The modes for inputs too large to hold whole, in two passes over a {@link FrameSource}.
  * Pass 1 decodes only a sample (the text frames and a few evenly spaced frames for the ROI) and
  * decides everything: display range, text boxes, ROI. Pass 2 decodes the loop again in chunks of a
- * few frames and blanks, crops and encodes each chunk. Memory is bounded by the sample and a chunk,
- * not by the file. Outputs and manifest have the same shape as {@link processFile}'s.
+ * few frames and blanks, crops and encodes each chunk (stream_frames.ts); in a worker pool, idle
+ * workers may write some of those chunks (stream_spread.ts). Memory is bounded by the sample and a
+ * chunk, not by the file. Outputs and manifest have the same shape as {@link processFile}'s.
  * @module
  */
 import { join } from "node:path";
@@ -17,7 +18,7 @@ import { type FrameSource, openFrameSource } from "./io/frame_source.ts";
 import { readImage } from "./io/image.ts";
 import { textCsv, type TextRow } from "./io/text_csv.ts";
 import { writeMaskPng } from "./io/write_mask.ts";
-import { frameFileName, losslessFrames, writeFrameFiles } from "./io/write_output.ts";
+import { frameFileName, losslessFrames } from "./io/write_output.ts";
 import { type Manifest, VERSION } from "./manifest.ts";
 import type { ProcessOptions } from "./options.ts";
 import {
@@ -30,16 +31,17 @@ import {
   outputStem,
   stopwatch,
 } from "./pipeline_common.ts";
+import { type PassTwoPlan, STREAM_CHUNK_FRAMES } from "./stream_frames.ts";
+import { type StreamContext, writeClaimedFrames } from "./stream_spread.ts";
 import { selectFrames } from "./text/frame_selection.ts";
 import { temporalMinimum } from "./text/text_views.ts";
 import { summarySpread } from "./text/volume_text.ts";
 import { createVolume, type Frame8, frameLength, pixelType, type Volume } from "./volume.ts";
-import { blackLevel, keepRegion, prepareRegion } from "./volume_ops.ts";
+import { blackLevel } from "./volume_ops.ts";
 
-/** Frames decoded, blanked and encoded together in pass 2. */
-export const STREAM_CHUNK_FRAMES = 8;
-/** A full garbage collection every this many frames: decoded and encoded frames are external memory. */
-const GC_EVERY_FRAMES = 32;
+// Pass 2's chunk size, now defined beside the pass-2 writer; still exported here for callers.
+export { STREAM_CHUNK_FRAMES };
+
 /**
  * ROI sample size. `us` samples exactly the 16 frames its sector fit would pick from the whole loop
  * (temporal_stats' default), so both pipelines fit the same evidence; the other modes use a max
@@ -126,6 +128,7 @@ export async function processFileStreaming(
   options: ProcessOptions,
   target: FileTarget,
   engines: Engines,
+  context: StreamContext = {},
 ): Promise<Manifest> {
   const label = inputPath;
   if (options.mode !== "text" && !isFrameStack(options.format)) {
@@ -174,6 +177,8 @@ export async function processFileStreaming(
           options,
           engines,
           clock,
+          path: inputPath,
+          context,
         });
         format = written.format;
         outputs.push(...written.outputs);
@@ -380,12 +385,6 @@ async function readFrameList(source: FrameSource, frames: number[], sweep: boole
   return volume;
 }
 
-/** One frame of a volume, as a one-frame view. */
-function oneFrame(volume: Volume, index: number): Volume {
-  const size = frameLength(volume);
-  return { ...volume, frames: 1, data: volume.data.subarray(index * size, (index + 1) * size) };
-}
-
 /** Findings on the text volume (frame i = textFrames[i]) renamed to source frame indices. */
 function toSourceFrames(found: TextFindings, textFrames: number[]): TextFindings {
   return {
@@ -402,9 +401,15 @@ interface StreamWrite {
   options: ProcessOptions;
   engines: Engines;
   clock: Clock;
+  /** The input, which helpers open themselves. */
+  path: string;
+  context: StreamContext;
 }
 
-/** Pass 2: decode chunk by chunk, blank text and outside the ROI, crop, encode each frame. */
+/**
+ * Pass 2: decode chunk by chunk, blank text and outside the ROI, crop, encode each frame; chunks
+ * this worker has not reached yet may be written by idle workers of the pool (see stream_spread.ts).
+ */
 async function writeFrameStream(
   source: FrameSource,
   decided: SampleDecisions,
@@ -413,49 +418,32 @@ async function writeFrameStream(
   const { dir, name, options, engines, clock } = request;
   const format = options.format as FrameStackFormat;
   const lossless = losslessFrames(options);
-  const outputs: string[] = [];
-  let bitDepth = 8;
-  let valueOffset = 0;
-  let sinceCollection = 0;
-  const region = prepareRegion(decided.roi.mask, decided.roi.cropBox);
-  for (let start = 0; start < source.frames; start += STREAM_CHUNK_FRAMES) {
-    const end = Math.min(source.frames, start + STREAM_CHUNK_FRAMES);
-    const chunk = await clock("read", () => source.readFrames(start, end));
-    // Frame by frame inside the chunk: blanking copies a frame, so a chunk holds at most
-    // STREAM_CHUNK_FRAMES processed copies until they are encoded.
-    const processed: Volume[] = [];
-    for (let index = 0; index < chunk.frames; index++) {
-      const frame = oneFrame(chunk, index);
-      const working = decided.fullDepth ? frame : toDisplay8WithRange(frame, decided.range);
-      const blanked = await clock(
-        "text",
-        () => Promise.resolve(engines.blankText(working, decided.findings.boxes, options)),
-      );
-      processed.push(await clock("roi", () => Promise.resolve(keepRegion(blanked, region, decided.fill))));
-    }
-    // The chunk's frames are encoded a few at a time, as whole-file frame stacks are.
-    const written = await clock(
-      "write",
-      () => writeFrameFiles(processed.length, (index) => processed[index], { dir, name, options }, start),
-    );
-    bitDepth = processed[0].data instanceof Uint8Array ? 8 : 16;
-    valueOffset = written.valueOffset;
-    outputs.push(...written.outputs);
-    sinceCollection += end - start;
-    if (sinceCollection >= GC_EVERY_FRAMES) {
-      sinceCollection = 0;
-      collectGarbage();
-    }
-  }
+  const plan: PassTwoPlan = {
+    // Geometry only: what a helper is sent carries no recognised text.
+    boxes: decided.findings.boxes.map(({ x, y, width, height }) => ({ x, y, width, height })),
+    roiMask: decided.roi.mask,
+    cropBox: decided.roi.cropBox,
+    range: decided.range,
+    fullDepth: decided.fullDepth,
+    fill: decided.fill,
+  };
+  const written = await writeClaimedFrames(source, plan, {
+    dir,
+    name,
+    options,
+    blankText: (volume, boxes, opts) => engines.blankText(volume, boxes, opts),
+    clock,
+  }, { path: request.path, spread: request.context.spread });
+  request.context.onHelped?.(written.helperFrames);
   return {
-    outputs,
+    outputs: written.outputs,
     format: {
       container: format,
       codec: format,
       quality: lossless ? null : options.quality,
       lossless,
-      bitDepth,
-      ...(valueOffset ? { valueOffset } : {}),
+      bitDepth: written.bitDepth,
+      ...(written.valueOffset ? { valueOffset: written.valueOffset } : {}),
     },
   };
 }
