@@ -446,7 +446,12 @@ async function findTextBoxes(
       for (
         const box of await confirmedText(engine, read, chroma, await engine.detector.detect(chroma), cache)
       ) {
-        if (!overlapsAny(box, known) && !await readsAsText(read, chroma, box)) continue;
+        // Chroma alone loses the glyphs' shading: a green "LA" that reads as nothing there reads in
+        // colour. Read so, coloured speckle makes a fairly sure "一": a word or a sure character only.
+        if (
+          !overlapsAny(box, known) && !await readsAsText(read, chroma, box) &&
+          !isWordOrSureCharacter(await read(summary, box))
+        ) continue;
         known.push(box);
         for (const frame of framesScanned) seen.push({ ...box, frame });
       }
@@ -473,6 +478,13 @@ async function findTextBoxes(
       for (const box of await labelsOnSpeckle(engine, read, summary, known)) {
         known.push(box);
         for (const frame of framesScanned) seen.push({ ...box, frame });
+      }
+      // Coloured labels on speckle are strokes on black in the chroma view, where speckle is gone.
+      if (chroma) {
+        for (const box of await labelsOnSpeckle(engine, read, summary, known, chroma)) {
+          known.push(box);
+          for (const frame of framesScanned) seen.push({ ...box, frame });
+        }
       }
     }
   }
@@ -527,11 +539,14 @@ async function labelsOnSpeckle(
   read: BoxReader,
   frame: Frame8,
   known: Box[],
+  chroma?: Frame8,
 ): Promise<Box[]> {
   const found: Box[] = [];
-  // Strokes on known text are not looked at again, but a word cut short or a label beside it is.
-  const areas = strokeCandidates(frame, { known });
-  for (const area of areas.slice(0, MAX_LABEL_AREAS)) {
+  // Strokes and boxes are looked for on the chroma view when given; reads are always of the frame.
+  const view = chroma ?? frame;
+  for (const { area, faint } of labelAreas(view, known, chroma !== undefined)) {
+    // Faint strokes are found in speckle more often than in labels: only words count there.
+    const accepts = faint ? isWord : isWordOrSureCharacter;
     const x0 = Math.max(0, area.x - LABEL_CONTEXT);
     const y0 = Math.max(0, area.y - LABEL_CONTEXT);
     const x1 = Math.min(frame.cols, area.x + area.width + LABEL_CONTEXT);
@@ -540,21 +555,50 @@ async function labelsOnSpeckle(
     // Past the reading budget the frame is noise, not a scan with a few labels.
     if (read.exhausted()) break;
     const before = found.length;
-    for (const box of await engine.detector.detectRegion(frame, region, LABEL_SCALE)) {
+    const strokes = aroundStrokes(area, frame.rows, frame.cols);
+    for (const box of await engine.detector.detectRegion(view, region, LABEL_SCALE)) {
       // A magnified box hugs its text less tightly: room for that above TALL_BOX for a tall area.
       const tallest = Math.max(TALL_BOX, 1.5 * area.height);
       if (box.height > tallest || [...known, ...found].some((other) => holds(other, box))) continue;
-      if (read.exhausted() || isWordOrSureCharacter(await read(frame, box))) found.push(box);
+      if (read.exhausted() || accepts(await read(frame, box))) found.push(box);
     }
-    // The magnified net sometimes keeps only a fragment of a faint label, depending on where the
-    // context window falls; the strokes themselves, read directly, may still say what it is. Only a
-    // word counts here: a lone stem of speckle read directly is a fairly sure "1".
+    // Or it finds nothing there: the strokes themselves, read directly, may still say what they are.
+    // Only a word counts here: a lone stem of speckle read directly is a fairly sure "1".
     if (found.length > before || read.exhausted()) continue;
-    const strokes = aroundStrokes(area, frame.rows, frame.cols);
     if ([...known, ...found].some((other) => holds(other, strokes))) continue;
     if (isWord(await read(frame, strokes))) found.push(strokes);
   }
   return found;
+}
+
+/**
+ * Stroke areas on the chroma view: its labels stand on black, so no textured surroundings are asked
+ * for, and JPEG's halved chroma resolution shortens and dims the stems of 8-10 px glyphs.
+ */
+const CHROMA_STROKES = { minSurround: 0, minStroke: 4, contrast: 30 };
+/**
+ * Stem contrast of the faint stroke areas, looked at after the usual ones (strokeCandidates' 40):
+ * grey-170 labels on bright speckle stand only about 30 grey levels above their sides.
+ */
+const FAINT_CONTRAST = 30;
+
+/**
+ * The stroke areas the label look examines, at most MAX_LABEL_AREAS: the usual ones strongest first,
+ * then faint ones elsewhere. Faint areas come last so that they never push a clear label out.
+ * Strokes on known text are not looked at again, but a word cut short or a label beside it is.
+ */
+function labelAreas(view: Frame8, known: Box[], chroma: boolean): { area: Box; faint: boolean }[] {
+  if (chroma) {
+    return strokeCandidates(view, { known, ...CHROMA_STROKES }).slice(0, MAX_LABEL_AREAS)
+      .map((area) => ({ area, faint: false }));
+  }
+  const strong = strokeCandidates(view, { known });
+  const faint = strokeCandidates(view, { known, contrast: FAINT_CONTRAST })
+    .filter((area) => !strong.some((other) => overlapOfSmaller(area, other) > 0));
+  return [
+    ...strong.map((area) => ({ area, faint: false })),
+    ...faint.map((area) => ({ area, faint: true })),
+  ].slice(0, MAX_LABEL_AREAS);
 }
 
 /** Share of its height by which a stroke area is grown on every side to take in the whole glyphs. */
