@@ -20,6 +20,7 @@ import {
   MODE_STEPS,
   outputFolder,
   outputStem,
+  roiFill,
   stopwatch,
 } from "./pipeline_common.ts";
 import { processFileStreaming } from "./pipeline_stream.ts";
@@ -139,15 +140,21 @@ export async function processFile(
       const textMask = engines.textMask(display.rows, display.cols, findings.boxes, options.pad);
       const keepsDepth = keepsFullDepth(options, pixelType(source.data));
       // Both volumes were decoded for this file alone, so they are blanked in place rather than copied.
-      const blanked = await clock(
+      // The ROI sees text filled with its surroundings (black boxes on a sector can cut its apex
+      // off); the output then gets the fill asked for, over exactly the same pixels.
+      const roiInput = await clock(
         "text",
-        () => Promise.resolve(engines.blankText(display, findings.boxes, options, true)),
+        () => Promise.resolve(engines.blankText(display, findings.boxes, roiFill(options), true)),
       );
+      roi = await clock("roi", () => engines.findRoi(roiInput, options));
+      const blanked = options.fill === "background"
+        ? roiInput
+        : await clock("text", () =>
+          Promise.resolve(engines.blankText(display, findings.boxes, options, true)));
       // An 8-bit source that keeps its depth is the display volume itself, blanked already.
       const working = keepsDepth && source !== display
         ? engines.blankText(source, findings.boxes, options, true)
         : blanked;
-      roi = await clock("roi", () => engines.findRoi(blanked, options));
       // `working` is this file's own masked copy, so the region is kept in place.
       const processed = await clock(
         "roi",

@@ -29,6 +29,7 @@ import {
   MODE_STEPS,
   outputFolder,
   outputStem,
+  roiFill,
   stopwatch,
 } from "./pipeline_common.ts";
 import { type PassTwoPlan, STREAM_CHUNK_FRAMES } from "./stream_frames.ts";
@@ -304,11 +305,16 @@ async function decideFromSample(
 
   const roiRaw = roiSource ?? await clock("read", () => readFrameList(source, plan.roiFrames, false));
   const roiVolume = toDisplay8WithRange(roiRaw, range);
-  const blanked = await clock(
+  // As in the whole-file pipeline: the ROI sees text filled with its surroundings, the fill below
+  // the pixels written.
+  const roiInput = await clock(
     "text",
-    () => Promise.resolve(engines.blankText(roiVolume, findings.boxes, options)),
+    () => Promise.resolve(engines.blankText(roiVolume, findings.boxes, roiFill(options))),
   );
-  const roi = await clock("roi", () => engines.findRoi(blanked, options));
+  const roi = await clock("roi", () => engines.findRoi(roiInput, options));
+  const blanked = options.fill === "background"
+    ? roiInput
+    : engines.blankText(roiInput, findings.boxes, options, true);
   // The black outside the ROI, taken as the whole-file pipeline does: on the text-blanked pixels written.
   const fill = blackLevel(fullDepth ? engines.blankText(roiRaw, findings.boxes, options) : blanked);
   collectGarbage();

@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import Papa from "papaparse";
 import sharp from "sharp";
+import { writeCase } from "../scripts/fixtures/case_writer.ts";
+import { generateCase } from "../scripts/fixtures/generate_case.ts";
 import { createEngines } from "./create_engines.ts";
 import { readMaskPng } from "./io/write_mask.ts";
+import { diceScore } from "./metrics.ts";
 import { parseProcessOptions, type ProcessOptionsInput } from "./options.ts";
 import { outputStem, processFile } from "./pipeline.ts";
 
@@ -143,5 +146,26 @@ Deno.test("--format dicom from a PNG is refused before any OCR, naming the file 
     assert.deepEqual(await Array.fromAsync(Deno.readDir(outRoot)), [], "nothing written");
   } finally {
     await Deno.remove(outRoot, { recursive: true });
+  }
+});
+
+Deno.test("us on generated case_0588: labels near a phased sector's apex, blanked, no longer cut the apex off", async () => {
+  // Two "LIVER" labels sit just below the apex. Blanked black for the ROI step, they split the top of
+  // the sector from the rest and the fit put its near edge under them (Dice 0.79).
+  const synthetic = await generateCase(588, 288928988, { small: true });
+  const dir = await Deno.makeTempDir({ prefix: "logik_pipeline_case_" });
+  try {
+    const input = await writeCase(synthetic, join(dir, "in"));
+    const manifest = await processFile(input, parseProcessOptions({ mode: "us", masks: true }), {
+      outRoot: join(dir, "out"),
+      relativePath: "case_0588.dcm",
+    }, engines);
+    assert.ok(manifest.text.boxes.length > 0);
+    const roi = await readMaskPng(join(dir, "out", "case_0588", "roi_mask.png"));
+    const truth = { rows: synthetic.rows, cols: synthetic.cols, data: synthetic.roiMask };
+    const dice = diceScore(roi, truth);
+    assert.ok(dice >= 0.99, `Dice ${dice.toFixed(4)}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
