@@ -85,3 +85,16 @@ export class ReadError extends LogikError {
 export function errorKind(error: unknown): string {
   return error instanceof LogikError ? error.kind : "InternalError";
 }
+
+/**
+ * The first line of an error's message, at most 300 characters: what a log line or a skip reason
+ * carries (one line, so that tab-separated logs stay one record per file).
+ *
+ * @example
+ * ```ts
+ * errorLine(new CorruptFileError("a.dcm: frame 3 does not decode\nat decodeJpeg")); // "a.dcm: frame 3 does not decode"
+ * ```
+ */
+export function errorLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 300);
+}

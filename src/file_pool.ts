@@ -4,7 +4,7 @@
  * @module
  */
 import { createEngines, type EngineOptions } from "./create_engines.ts";
-import { errorKind } from "./errors.ts";
+import { errorKind, errorLine } from "./errors.ts";
 import type { Manifest } from "./manifest.ts";
 import type { ProcessOptions } from "./options.ts";
 import { processFile } from "./pipeline.ts";
@@ -88,13 +88,8 @@ export async function runJob(
     );
     return { ok: true, manifest, ...(helperFrames ? { helperFrames } : {}) };
   } catch (error) {
-    return { ok: false, kind: errorKind(error), message: describe(error) };
+    return { ok: false, kind: errorKind(error), message: errorLine(error) };
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message.split("\n")[0].slice(0, 300);
-  return String(error).slice(0, 300);
 }
 
 /**

@@ -14,13 +14,13 @@ import type { ProcessOptions } from "./options.ts";
 import type { Engines, RoiFinding, TextFindings } from "./engines.ts";
 import {
   type FileTarget,
+  findRoiOnFilledText,
   folderBytes,
   fullMask,
   keepsFullDepth,
   MODE_STEPS,
   outputFolder,
   outputStem,
-  roiFill,
   stopwatch,
 } from "./pipeline_common.ts";
 import { processFileStreaming } from "./pipeline_stream.ts";
@@ -140,17 +140,14 @@ export async function processFile(
       const textMask = engines.textMask(display.rows, display.cols, findings.boxes, options.pad);
       const keepsDepth = keepsFullDepth(options, pixelType(source.data));
       // Both volumes were decoded for this file alone, so they are blanked in place rather than copied.
-      // The ROI sees text filled with its surroundings (black boxes on a sector can cut its apex
-      // off); the output then gets the fill asked for, over exactly the same pixels.
-      const roiInput = await clock(
-        "text",
-        () => Promise.resolve(engines.blankText(display, findings.boxes, roiFill(options), true)),
+      const { roi: found, blanked } = await findRoiOnFilledText(
+        display,
+        findings.boxes,
+        options,
+        engines,
+        clock,
       );
-      roi = await clock("roi", () => engines.findRoi(roiInput, options));
-      const blanked = options.fill === "background"
-        ? roiInput
-        : await clock("text", () =>
-          Promise.resolve(engines.blankText(display, findings.boxes, options, true)));
+      roi = found;
       // An 8-bit source that keeps its depth is the display volume itself, blanked already.
       const working = keepsDepth && source !== display
         ? engines.blankText(source, findings.boxes, options, true)

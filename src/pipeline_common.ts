@@ -5,7 +5,8 @@
  */
 import { basename, dirname, extname, join } from "node:path";
 import type { Mode, ProcessOptions } from "./options.ts";
-import type { Mask, PixelType } from "./volume.ts";
+import type { Engines, RoiFinding } from "./engines.ts";
+import type { Box, Mask, PixelType, Volume } from "./volume.ts";
 
 /** The step list of each mode, in order; recorded in the manifest. */
 export const MODE_STEPS: Record<Mode, readonly string[]> = {
@@ -111,9 +112,7 @@ export async function folderBytes(dir: string): Promise<number> {
  * await clock("read", () => Deno.readFile("a.dcm"));
  * ```
  */
-export function stopwatch(
-  timings: Record<string, number>,
-): <T>(step: string, run: () => Promise<T>) => Promise<T> {
+export function stopwatch(timings: Record<string, number>): StepClock {
   return async <T>(step: string, run: () => Promise<T>): Promise<T> => {
     const start = performance.now();
     try {
@@ -124,16 +123,30 @@ export function stopwatch(
   };
 }
 
+/** A step timer as {@link stopwatch} makes it. */
+export type StepClock = <T>(step: string, run: () => Promise<T>) => Promise<T>;
+
 /**
- * The options the ROI step's text blanking uses: text filled with the median of its surroundings,
- * whatever fill the output gets. Black boxes on a scan sector are holes in its evidence: two labels
- * near a phased sector's apex cut it off (generated case_0588, Dice 0.79).
+ * Find the ROI with the text filled with the median of its surroundings, then blank the same pixels
+ * with the fill asked for, in place: black boxes on a scan sector are holes in its evidence (two
+ * labels near a phased sector's apex cut it off, generated case_0588, Dice 0.79), while the output
+ * keeps the user's fill. `volume8` must be the file's own copy.
  *
  * @example
  * ```ts
- * roiFill(parseProcessOptions({ mode: "us" })).fill; // "background"
+ * const { roi, blanked } = await findRoiOnFilledText(volume8, boxes, options, engines, clock);
  * ```
  */
-export function roiFill(options: ProcessOptions): ProcessOptions {
-  return { ...options, fill: "background" };
+export async function findRoiOnFilledText(
+  volume8: Volume,
+  boxes: Box[],
+  options: ProcessOptions,
+  engines: Engines,
+  clock: StepClock,
+): Promise<{ roi: RoiFinding; blanked: Volume }> {
+  const blank = (fill: ProcessOptions["fill"]) =>
+    clock("text", () => Promise.resolve(engines.blankText(volume8, boxes, { ...options, fill }, true)));
+  const filled = await blank("background");
+  const roi = await clock("roi", () => engines.findRoi(filled, options));
+  return { roi, blanked: options.fill === "background" ? filled : await blank(options.fill) };
 }

@@ -23,13 +23,14 @@ import { type Manifest, VERSION } from "./manifest.ts";
 import type { ProcessOptions } from "./options.ts";
 import {
   type FileTarget,
+  findRoiOnFilledText,
   folderBytes,
   fullMask,
   keepsFullDepth,
   MODE_STEPS,
   outputFolder,
   outputStem,
-  roiFill,
+  type StepClock,
   stopwatch,
 } from "./pipeline_common.ts";
 import { type PassTwoPlan, STREAM_CHUNK_FRAMES } from "./stream_frames.ts";
@@ -51,7 +52,6 @@ export { STREAM_CHUNK_FRAMES };
 const ROI_SAMPLE_FRAMES = { us: 16, other: 24 };
 
 type FrameStackFormat = "jpeg" | "png" | "webp";
-type Clock = <T>(step: string, run: () => Promise<T>) => Promise<T>;
 
 /**
  * 8-bit text frames held at once while the detector runs (16 echo frames of 800×600 RGB). Longer
@@ -264,7 +264,7 @@ async function decideFromSample(
   source: FrameSource,
   options: ProcessOptions,
   engines: Engines,
-  clock: Clock,
+  clock: StepClock,
 ): Promise<SampleDecisions> {
   const plan = planSample(source.frames, source.meta, {
     mode: options.mode,
@@ -304,17 +304,14 @@ async function decideFromSample(
   if (options.mode === "text") return { findings, roi: noRoi, range, fullDepth, fill: 0 };
 
   const roiRaw = roiSource ?? await clock("read", () => readFrameList(source, plan.roiFrames, false));
-  const roiVolume = toDisplay8WithRange(roiRaw, range);
-  // As in the whole-file pipeline: the ROI sees text filled with its surroundings, the fill below
-  // the pixels written.
-  const roiInput = await clock(
-    "text",
-    () => Promise.resolve(engines.blankText(roiVolume, findings.boxes, roiFill(options))),
+  // The display-mapped sample is this pass's own copy: blanked in place.
+  const { roi, blanked } = await findRoiOnFilledText(
+    toDisplay8WithRange(roiRaw, range),
+    findings.boxes,
+    options,
+    engines,
+    clock,
   );
-  const roi = await clock("roi", () => engines.findRoi(roiInput, options));
-  const blanked = options.fill === "background"
-    ? roiInput
-    : engines.blankText(roiInput, findings.boxes, options, true);
   // The black outside the ROI, taken as the whole-file pipeline does: on the text-blanked pixels written.
   const fill = blackLevel(fullDepth ? engines.blankText(roiRaw, findings.boxes, options) : blanked);
   collectGarbage();
@@ -406,7 +403,7 @@ interface StreamWrite {
   name: string;
   options: ProcessOptions;
   engines: Engines;
-  clock: Clock;
+  clock: StepClock;
   /** The input, which helpers open themselves. */
   path: string;
   context: StreamContext;

@@ -9,7 +9,8 @@ import { toDisplay8WithRange } from "./display.ts";
 import type { FrameSource } from "./io/frame_source.ts";
 import { writeFrameFiles } from "./io/write_output.ts";
 import type { ProcessOptions } from "./options.ts";
-import { type Box, frameLength, type Mask, type Volume } from "./volume.ts";
+import type { StepClock } from "./pipeline_common.ts";
+import { type Box, frameView, type Mask, type Volume } from "./volume.ts";
 import { keepRegion, prepareRegion } from "./volume_ops.ts";
 
 /** Frames decoded, blanked and encoded together in pass 2. */
@@ -38,15 +39,13 @@ export interface PassTwoPlan {
 /** Blank text boxes on a volume (a copy): `Engines.blankText`'s shape. */
 export type BlankText = (volume: Volume, boxes: Box[], options: ProcessOptions) => Volume;
 
-/** Times a step into the file's timings (a no-op for helpers, whose time is not the manifest's). */
-export type StepClock = <T>(step: string, run: () => Promise<T>) => Promise<T>;
-
 /** Where and how a range writer writes. */
 export interface RangeTarget {
   dir: string;
   name: string;
   options: ProcessOptions;
   blankText: BlankText;
+  /** Times steps into the file's timings; helpers, whose time is not the manifest's, go untimed. */
   clock?: StepClock;
   /**
    * Frames of the file written so far by every writer (default: by this one). Collections follow
@@ -117,6 +116,5 @@ export function createRangeWriter(source: FrameSource, plan: PassTwoPlan, target
 
 /** One frame of a volume, as a one-frame view. */
 function oneFrame(volume: Volume, index: number): Volume {
-  const size = frameLength(volume);
-  return { ...volume, frames: 1, data: volume.data.subarray(index * size, (index + 1) * size) };
+  return { ...volume, frames: 1, data: frameView(volume, index) };
 }

@@ -4,7 +4,7 @@
  * chunk is left. It needs no OCR: text boxes, ROI and display range come in the offer.
  * @module
  */
-import { errorKind } from "./errors.ts";
+import { errorKind, errorLine } from "./errors.ts";
 import { agreeFormat, claimNext, claimProgress, markWritten, unclaimedFrames } from "./frame_claim.ts";
 import { type FrameSource, openFrameSource } from "./io/frame_source.ts";
 import { blankTextBoxes } from "./create_engines.ts";
@@ -68,6 +68,6 @@ function sameShape(source: FrameSource, shape: SpreadOffer["shape"]): boolean {
 
 /** The error's family and first line, always naming the file (and nothing else identifying). */
 function describeFailure(error: unknown, path: string): HelperFailure {
-  const text = (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 300);
+  const text = errorLine(error);
   return { kind: errorKind(error), message: text.startsWith(path) ? text : `${path}: ${text}` };
 }

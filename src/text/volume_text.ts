@@ -10,7 +10,7 @@ import { selectFrames } from "./frame_selection.ts";
 import type { TextEngine } from "./text_engine.ts";
 import type { Reading } from "./ctc_decode.ts";
 import { type FrameBox, joinLines, trackBoxes, type TrackedBox } from "./track_boxes.ts";
-import { maskText } from "./text_mask.ts";
+import { maskText, padBox } from "./text_mask.ts";
 import { changingRegions, chromaView, temporalMinimum } from "./text_views.ts";
 import { strokeCandidates } from "./stroke_candidates.ts";
 import { evenlySpacedFrames } from "../evenly_spaced.ts";
@@ -547,15 +547,11 @@ async function labelsOnSpeckle(
   for (const { area, faint } of labelAreas(view, known, chroma !== undefined)) {
     // Faint strokes are found in speckle more often than in labels: only words count there.
     const accepts = faint ? isWord : isWordOrSureCharacter;
-    const x0 = Math.max(0, area.x - LABEL_CONTEXT);
-    const y0 = Math.max(0, area.y - LABEL_CONTEXT);
-    const x1 = Math.min(frame.cols, area.x + area.width + LABEL_CONTEXT);
-    const y1 = Math.min(frame.rows, area.y + area.height + LABEL_CONTEXT);
-    const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
     // Past the reading budget the frame is noise, not a scan with a few labels.
     if (read.exhausted()) break;
+    // Stroke areas lie inside the frame, so their padded boxes are never empty.
+    const region = padBox(area, LABEL_CONTEXT, frame.rows, frame.cols)!;
     const before = found.length;
-    const strokes = aroundStrokes(area, frame.rows, frame.cols);
     for (const box of await engine.detector.detectRegion(view, region, LABEL_SCALE)) {
       // A magnified box hugs its text less tightly: room for that above TALL_BOX for a tall area.
       const tallest = Math.max(TALL_BOX, 1.5 * area.height);
@@ -565,6 +561,13 @@ async function labelsOnSpeckle(
     // Or it finds nothing there: the strokes themselves, read directly, may still say what they are.
     // Only a word counts here: a lone stem of speckle read directly is a fairly sure "1".
     if (found.length > before || read.exhausted()) continue;
+    // Grown by a share of its height, the area takes in the bars and bowls beside the stems.
+    const strokes = padBox(
+      area,
+      Math.max(1, Math.round(STROKE_AREA_PAD * area.height)),
+      frame.rows,
+      frame.cols,
+    )!;
     if ([...known, ...found].some((other) => holds(other, strokes))) continue;
     if (isWord(await read(frame, strokes))) found.push(strokes);
   }
@@ -603,16 +606,6 @@ function labelAreas(view: Frame8, known: Box[], chroma: boolean): { area: Box; f
 
 /** Share of its height by which a stroke area is grown on every side to take in the whole glyphs. */
 const STROKE_AREA_PAD = 0.4;
-
-/** A stroke area grown by STROKE_AREA_PAD of its height (the bars and bowls beside the stems), clipped. */
-function aroundStrokes(area: Box, rows: number, cols: number): Box {
-  const pad = Math.max(1, Math.round(STROKE_AREA_PAD * area.height));
-  const x0 = Math.max(0, area.x - pad);
-  const y0 = Math.max(0, area.y - pad);
-  const x1 = Math.min(cols, area.x + area.width + pad);
-  const y1 = Math.min(rows, area.y + area.height + pad);
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-}
 
 /** Pixels whose mean change from the last read stays below this are not read again. */
 const REREAD_DIFFERENCE = 4;
