@@ -5,7 +5,8 @@
  * @module
  */
 import { type Box, type Frame8, frameLength, type Volume } from "../volume.ts";
-import { labelComponents } from "./label_components.ts";
+import { type Component, labelComponents } from "./label_components.ts";
+import { convexHullMask } from "../roi/convex_hull.ts";
 import { brightestExtremes, sampleMinimum } from "../kernels/byte_extremes.ts";
 
 /** Chroma below this (max − min of R, G, B) is grey: JPEG and 4:2:2 subsampling tint grey pixels a little. */
@@ -103,9 +104,13 @@ export function changingRegions(
   const changing = new Uint8Array(pixels);
   for (let p = 0; p < pixels; p++) if (high[p] - low[p] > tolerance) changing[p] = 1;
   const grouped = dilateBox(changing, rows, cols, 4, 2);
-  const { components } = labelComponents(grouped, rows, cols);
+  const { labels, components } = labelComponents(grouped, rows, cols);
   const maxLineHeight = options.maxLineHeight ?? 64;
   const margin = options.margin ?? 16;
+  const tall = components.filter((c) => c.y1 - c.y0 + 1 > maxLineHeight);
+  // Dim speckle changes too sparsely to join up: its pieces are line-shaped but lie within the
+  // moving anatomy's hull, where the summary, not a per-frame search, finds text.
+  const anatomyHull = tall.length > 0 ? convexHullMask(componentsMask(labels, tall, rows, cols)).data : null;
   const lines: Box[] = [];
   let anatomy = 0;
   for (const c of components) {
@@ -115,6 +120,8 @@ export function changingRegions(
       anatomy += width * height;
       continue;
     }
+    const centre = Math.round((c.y0 + c.y1) / 2) * cols + Math.round((c.x0 + c.x1) / 2);
+    if (anatomyHull?.[centre]) continue;
     const x0 = Math.max(0, c.x0 - margin);
     const y0 = Math.max(0, c.y0 - margin);
     const x1 = Math.min(cols, c.x1 + 1 + margin);
@@ -124,6 +131,14 @@ export function changingRegions(
   const merged = mergeNearby(lines, margin);
   const lineArea = merged.reduce((sum, box) => sum + box.width * box.height, 0);
   return { lines: merged, anatomyFraction: anatomy / pixels, lineFraction: lineArea / pixels };
+}
+
+/** The pixels of some labelled components, as a mask. */
+function componentsMask(labels: Int32Array, chosen: Component[], rows: number, cols: number) {
+  const wanted = new Set(chosen.map((c) => c.label));
+  const data = new Uint8Array(rows * cols);
+  for (let p = 0; p < data.length; p++) if (wanted.has(labels[p])) data[p] = 1;
+  return { rows, cols, data };
 }
 
 /**

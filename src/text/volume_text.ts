@@ -82,8 +82,8 @@ export interface VolumeTextOptions {
 
 /**
  * Line-shaped changing areas above this share of the frame are searched as whole frames instead: a
- * clock or an ECG sweep takes 1-13% of an echo frame, while a moving wall's fringes merged into
- * strips took 25% of the bench loops and sent ~23 speckle candidates per loop to the recogniser.
+ * clock or an ECG sweep takes 1-13% of an echo frame; more means moving anatomy outside the hull of
+ * its tall parts was split into strips, which would send speckle candidates to the recogniser.
  */
 const MAX_LINE_FRACTION = 0.2;
 /** Anatomy (tall changing areas) above this share of the frame may hide changing text: whole frames then. */
