@@ -203,6 +203,17 @@ function addPixel(stats: StrokeStats, x: number, y: number): void {
 function brightness(frame: Frame8): Uint8Array {
   const { channels, data } = frame;
   const out = new Uint8Array(frame.rows * frame.cols);
+  if (channels === 1) {
+    out.set(data.subarray(0, out.length));
+    return out;
+  }
+  if (channels === 3) {
+    for (let p = 0, i = 0; p < out.length; p++, i += 3) {
+      const rg = data[i] > data[i + 1] ? data[i] : data[i + 1];
+      out[p] = rg > data[i + 2] ? rg : data[i + 2];
+    }
+    return out;
+  }
   for (let p = 0, i = 0; p < out.length; p++, i += channels) {
     let value = data[i];
     for (let c = 1; c < channels; c++) if (data[i + c] > value) value = data[i + c];
@@ -226,24 +237,26 @@ function strokePixels(bright: Uint8Array, rows: number, cols: number, options: S
     for (let x = 3; x < cols - 3; x++) {
       const p = y * cols + x;
       const value = bright[p];
-      const near = Math.min(value - bright[p - 2], value - bright[p + 2]);
-      const far = Math.min(value - bright[p - 3], value - bright[p + 3]);
-      if (Math.max(near, far) >= contrast) ridge[p] = 1;
+      // Brighter than both sides by `contrast`: the brighter side decides.
+      const nearSide = bright[p - 2] > bright[p + 2] ? bright[p - 2] : bright[p + 2];
+      const farSide = bright[p - 3] > bright[p + 3] ? bright[p - 3] : bright[p + 3];
+      if (value - (nearSide < farSide ? nearSide : farSide) >= contrast) ridge[p] = 1;
     }
   }
   const wide = dilate(ridge, rows, cols, 1, 0);
   const strokes = new Uint8Array(rows * cols);
-  for (let x = 0; x < cols; x++) {
-    let start = -1;
-    for (let y = 0; y <= rows; y++) {
+  // Vertical runs of every column at once, walking rows in memory order.
+  const start = new Int32Array(cols).fill(-1);
+  for (let y = 0; y <= rows; y++) {
+    for (let x = 0; x < cols; x++) {
       const on = y < rows && wide[y * cols + x] === 1;
-      if (on && start < 0) start = y;
-      if (on || start < 0) continue;
-      const run = y - start;
+      if (on && start[x] < 0) start[x] = y;
+      if (on || start[x] < 0) continue;
+      const run = y - start[x];
       if (run >= minStroke && run <= maxStroke) {
-        for (let k = start; k < y; k++) strokes[k * cols + x] = ridge[k * cols + x];
+        for (let k = start[x]; k < y; k++) strokes[k * cols + x] = ridge[k * cols + x];
       }
-      start = -1;
+      start[x] = -1;
     }
   }
   return strokes;

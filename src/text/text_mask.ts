@@ -114,16 +114,19 @@ export function maskText(volume: Volume, boxes: Box[], options: MaskTextOptions 
       : padded.map(() => new Array(channels).fill(0));
     padded.forEach((box, i) => {
       const colour = colours[i];
-      for (let y = box.y; y < box.y + box.height; y++) {
-        const rowBase = (y * cols + box.x) * channels;
-        if (channels === 1) {
+      if (channels === 1) {
+        for (let y = box.y; y < box.y + box.height; y++) {
+          const rowBase = y * cols + box.x;
           frame.fill(colour[0], rowBase, rowBase + box.width);
-          continue;
         }
-        for (let x = 0; x < box.width; x++) {
-          for (let c = 0; c < channels; c++) frame[rowBase + x * channels + c] = colour[c];
-        }
+        return;
       }
+      // One filled row, copied down the box: a typed-array copy per row, not a store per sample.
+      const row = frame.slice(0, box.width * channels);
+      for (let x = 0; x < row.length; x += channels) {
+        for (let c = 0; c < channels; c++) row[x + c] = colour[c];
+      }
+      for (let y = box.y; y < box.y + box.height; y++) frame.set(row, (y * cols + box.x) * channels);
     });
   }
   return out;

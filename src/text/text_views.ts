@@ -135,9 +135,15 @@ export function changingRegions(
 
 /** The pixels of some labelled components, as a mask. */
 function componentsMask(labels: Int32Array, chosen: Component[], rows: number, cols: number) {
-  const wanted = new Set(chosen.map((c) => c.label));
+  let maxLabel = 0;
+  for (const c of chosen) maxLabel = Math.max(maxLabel, c.label);
+  const wanted = new Uint8Array(maxLabel + 1);
+  for (const c of chosen) wanted[c.label] = 1;
   const data = new Uint8Array(rows * cols);
-  for (let p = 0; p < data.length; p++) if (wanted.has(labels[p])) data[p] = 1;
+  for (let p = 0; p < data.length; p++) {
+    const label = labels[p];
+    if (label <= maxLabel && wanted[label]) data[p] = 1;
+  }
   return { rows, cols, data };
 }
 
