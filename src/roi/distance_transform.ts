@@ -7,6 +7,7 @@
  */
 import type { Mask } from "../volume.ts";
 import { kernelHandles, withinDistanceKernel } from "../kernels/within_distance.ts";
+import { withinDistanceRuns } from "./within_distance_runs.ts";
 
 /**
  * Squared distance from every pixel to the nearest pixel whose mask value equals `featureValue`.
@@ -44,6 +45,10 @@ export function withinDistance(mask: Mask, featureValue: 0 | 1, radius: number):
   const reach = integerSqrt(limit);
   const halfWidth = new Int32Array(reach + 1);
   for (let g = 0; g <= reach; g++) halfWidth[g] = integerSqrt(limit - g * g);
+  // Scan regions are a run or two per row: merging runs then costs far less than a pass per pixel.
+  const runBudget = Math.floor((rows * cols) / (RUN_COST * (2 * reach + 1)));
+  const byRuns = withinDistanceRuns(mask, featureValue, halfWidth, reach, runBudget);
+  if (byRuns) return byRuns;
   if (kernelHandles(cols, reach)) {
     return withinDistanceKernel(mask.data, rows, cols, featureValue, halfWidth, reach);
   }
@@ -75,6 +80,9 @@ export function withinDistance(mask: Mask, featureValue: 0 | 1, radius: number):
   }
   return out;
 }
+
+/** Pixels per run and row in reach from which the pixel passes are cheaper than merging runs. */
+const RUN_COST = 8;
 
 /** ⌊√n⌋ exactly for a non-negative integer n (floating-point sqrt can be one off near squares). */
 function integerSqrt(n: number): number {
