@@ -148,3 +148,44 @@ function words(bytes: Uint8Array): Uint32Array | null {
     ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)
     : null;
 }
+
+/**
+ * Dice of the pixels equal to 1 in two masks of the same size, counted inside `box` only: the same
+ * as diceScore when every such pixel of both masks lies in the box, without walking the whole frame.
+ * Two masks without any such pixel score 1.
+ *
+ * @example
+ * ```ts
+ * const a = { rows: 2, cols: 2, data: new Uint8Array([1, 1, 0, 0]) };
+ * const b = { rows: 2, cols: 2, data: new Uint8Array([0, 1, 0, 0]) };
+ * maskDice(a, b, { x: 0, y: 0, width: 2, height: 1 }); // 2/3
+ * ```
+ */
+export function maskDice(a: Mask, b: Mask, box: Box): number {
+  const { cols } = a;
+  const dataA = a.data, dataB = b.data;
+  let both = 0, inA = 0, inB = 0;
+  for (let y = box.y; y < box.y + box.height; y++) {
+    for (let i = y * cols + box.x, end = i + box.width; i < end; i++) {
+      const p = dataA[i] === 1 ? 1 : 0, t = dataB[i] === 1 ? 1 : 0;
+      inA += p;
+      inB += t;
+      both += p & t;
+    }
+  }
+  return inA + inB === 0 ? 1 : (2 * both) / (inA + inB);
+}
+
+/**
+ * The smallest box holding both boxes.
+ *
+ * @example
+ * ```ts
+ * unionBox({ x: 0, y: 0, width: 2, height: 2 }, { x: 3, y: 1, width: 1, height: 4 }); // { x: 0, y: 0, width: 4, height: 5 }
+ * ```
+ */
+export function unionBox(a: Box, b: Box): Box {
+  const x = Math.min(a.x, b.x), y = Math.min(a.y, b.y);
+  const right = Math.max(a.x + a.width, b.x + b.width), bottom = Math.max(a.y + a.height, b.y + b.height);
+  return { x, y, width: right - x, height: bottom - y };
+}

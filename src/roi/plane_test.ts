@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readVolume } from "../io/read.ts";
 import type { Mask } from "../volume.ts";
-import { maskAnd, maskBoundingBox, maskOr } from "./plane.ts";
+import { diceScore } from "../metrics.ts";
+import { maskAnd, maskBoundingBox, maskDice, maskOr, unionBox } from "./plane.ts";
 
 /** Two masks of a real echo frame (bright pixels, and pixels of the red channel above a level). */
 async function echoMasks(): Promise<[Mask, Mask]> {
@@ -39,4 +40,25 @@ Deno.test("maskBoundingBox equals the box of every set pixel on a real mask, and
   }
   assert.deepEqual(maskBoundingBox(bright), { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 });
   assert.equal(maskBoundingBox({ rows: 3, cols: 5, data: new Uint8Array(15) }), null);
+});
+
+Deno.test("maskDice inside a box holding every set pixel equals diceScore over the frame", async () => {
+  const [bright, red] = await echoMasks();
+  const box = unionBox(maskBoundingBox(bright)!, maskBoundingBox(red)!);
+  assert.equal(maskDice(bright, red, box), diceScore(bright, red));
+  assert.equal(maskDice(red, red, box), 1);
+  const empty = { rows: bright.rows, cols: bright.cols, data: new Uint8Array(bright.data.length) };
+  assert.equal(maskDice(empty, empty, { x: 0, y: 0, width: 3, height: 3 }), 1);
+  // A box that misses set pixels counts only what it holds.
+  const half = { ...box, width: box.width >> 1 };
+  assert.notEqual(maskDice(bright, red, half), diceScore(bright, red));
+});
+
+Deno.test("unionBox holds both boxes and nothing more", () => {
+  assert.deepEqual(unionBox({ x: 5, y: 2, width: 3, height: 3 }, { x: 1, y: 4, width: 2, height: 6 }), {
+    x: 1,
+    y: 2,
+    width: 7,
+    height: 8,
+  });
 });

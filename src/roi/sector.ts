@@ -7,7 +7,6 @@
  * apex, or horizontal lines), and the result is scored against the evidence region itself.
  * @module
  */
-import { diceScore } from "../metrics.ts";
 import type { Box, Mask, Volume } from "../volume.ts";
 import { binaryClosing, binaryDilation, binaryOpening } from "./binary_morphology.ts";
 import { backgroundThreshold } from "./background_threshold.ts";
@@ -15,7 +14,7 @@ import { convexHullMask } from "./convex_hull.ts";
 import { fillHoles } from "./fill_holes.ts";
 import { clearFlatBands } from "./flat_bands.ts";
 import { componentMask, labelComponents } from "./label_components.ts";
-import { createMask, maskAnd, maskArea, maskBoundingBox } from "./plane.ts";
+import { createMask, maskAnd, maskArea, maskBoundingBox, maskDice, unionBox } from "./plane.ts";
 import { fitLineRansac } from "./robust_line.ts";
 import { type EdgeCrossing, levelCrossing } from "./edge_profile.ts";
 import { anyChange, type TemporalExtremes, temporalExtremes, temporalMeanSampler } from "./temporal_stats.ts";
@@ -471,7 +470,9 @@ export function fitSectorToRegion(
     quality *= Math.min(1, support[0] / Math.max(1, leftRows), support[1] / Math.max(1, rightRows));
   }
   // Dark pools and faded far fields open the region to the outside; its convex hull does not care.
-  const score = Math.max(diceScore(mask, region), diceScore(mask, convexHullMask(region)));
+  // Both masks and the hull (whose corners are region pixels) lie in these boxes: count only there.
+  const scored = unionBox(box, maskBox);
+  const score = Math.max(maskDice(mask, region, scored), maskDice(mask, convexHullMask(region), scored));
   if (score < minScore) {
     return {
       ok: false,
