@@ -19,13 +19,12 @@ export function convexHullMask(mask: Mask): Mask {
   const points: [number, number][] = [];
   for (let y = 0; y < rows; y++) {
     const offset = y * cols;
-    let first = -1, last = -1;
-    for (let x = 0; x < cols; x++) {
-      if (!data[offset + x]) continue;
-      if (first < 0) first = x;
-      last = x;
-    }
-    if (first < 0) continue;
+    // From both ends: a region's rows are mostly set in the middle.
+    let first = 0;
+    while (first < cols && !data[offset + first]) first++;
+    if (first === cols) continue;
+    let last = cols - 1;
+    while (!data[offset + last]) last--;
     points.push([first, y]);
     if (last !== first) points.push([last, y]);
   }
