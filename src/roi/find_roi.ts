@@ -111,7 +111,9 @@ function findScanRegion(volume: Volume, options: RoiOptions): RoiResult {
   // One pass over (sampled) frames serves both the blank check and the sector evidence.
   const stats = temporalExtremes(volume);
   let brightest = 0, darkest = 255;
-  for (const value of stats.max.data) {
+  const brightness = stats.max.data;
+  for (let i = 0; i < brightness.length; i++) {
+    const value = brightness[i];
     if (value > brightest) brightest = value;
     if (value < darkest) darkest = value;
   }
