@@ -65,22 +65,38 @@ export function levelCrossing(
   const binWidth = options.binWidth ?? 0.5;
   const minContrast = options.minContrast ?? 6;
   const binCount = Math.round((2 * window) / binWidth);
-  const bins: number[][] = Array.from({ length: binCount }, () => []);
+  // Samples grouped by bin in one typed array (in sample order), each bin's run sorted in place for
+  // its median: no array per bin.
+  const binOf = new Int32Array(distances.length);
+  const binStart = new Int32Array(binCount + 1);
   const distanceSums = new Float64Array(binCount);
   let samples = 0;
   for (let k = 0; k < distances.length; k++) {
     const bin = Math.floor((distances[k] + window) / binWidth);
-    if (bin < 0 || bin >= binCount) continue;
-    bins[bin].push(values[k]);
+    if (bin < 0 || bin >= binCount) {
+      binOf[k] = -1;
+      continue;
+    }
+    binOf[k] = bin;
+    binStart[bin + 1]++;
     distanceSums[bin] += distances[k];
     samples++;
+  }
+  for (let bin = 0; bin < binCount; bin++) binStart[bin + 1] += binStart[bin];
+  const grouped = new Float64Array(samples);
+  const filled = binStart.slice(0, binCount);
+  for (let k = 0; k < distances.length; k++) {
+    if (binOf[k] >= 0) grouped[filled[binOf[k]]++] = values[k];
   }
   // Bin positions are the mean sample distance: an upright edge samples only whole-pixel offsets.
   const centres: number[] = [], levels: number[] = [];
   for (let bin = 0; bin < binCount; bin++) {
-    if (bins[bin].length < 3) continue;
-    centres.push(distanceSums[bin] / bins[bin].length);
-    levels.push(median(bins[bin]));
+    const count = binStart[bin + 1] - binStart[bin];
+    if (count < 3) continue;
+    centres.push(distanceSums[bin] / count);
+    const sorted = grouped.subarray(binStart[bin], binStart[bin + 1]).sort();
+    const middle = count >> 1;
+    levels.push(count % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2);
   }
   if (centres.length < 6) return null;
   // Light smoothing along the profile: neighbouring bins are independent medians of speckle.
