@@ -535,22 +535,17 @@ function refineEdge(
   for (let run = 0; run < runs; run++) {
     const from = Math.floor((run * edgeRows.length) / runs);
     const to = Math.floor(((run + 1) * edgeRows.length) / runs);
-    const distances: number[] = [], values: number[] = [];
+    const samples = new SampleBuffer();
     let ySum = 0;
     for (let k = from; k < to; k++) {
       const y = edgeRows[k];
       ySum += y;
       const edgeX = line.slope * y + line.intercept;
       const x0 = Math.max(0, Math.ceil(edgeX - window)), x1 = Math.min(cols - 1, Math.floor(edgeX + window));
-      for (let x = x0; x <= x1; x++) {
-        distances.push(outward * (x - edgeX));
-        values.push(intensity(y * cols + x));
-      }
+      for (let x = x0; x <= x1; x++) samples.push(outward * (x - edgeX), intensity(y * cols + x));
     }
-    const crossing = levelCrossing(Float64Array.from(distances), Float64Array.from(values), {
-      window,
-      level: EDGE_LEVEL,
-    });
+    const { distances, values } = samples.view();
+    const crossing = levelCrossing(distances, values, { window, level: EDGE_LEVEL });
     if (crossing && Math.abs(crossing.offset) <= MAX_EDGE_SHIFT && crossing.width <= MAX_STEP_WIDTH) {
       points.push({ y: ySum / (to - from), offset: crossing.offset });
     }
@@ -706,10 +701,7 @@ function boundaryCrossing(
     region,
     intensity,
   );
-  return levelCrossing(Float64Array.from(distances), Float64Array.from(values), {
-    window,
-    level: EDGE_LEVEL,
-  });
+  return levelCrossing(distances, values, { window, level: EDGE_LEVEL });
 }
 
 /**
@@ -727,15 +719,14 @@ function sampleAcross(
   region: Mask,
   intensity: Intensity,
   onlyRegion = false,
-): { distances: number[]; values: number[] } {
+): { distances: Float64Array; values: Float64Array } {
   const { rows, cols } = region;
-  const distances: number[] = [], values: number[] = [];
+  const samples = new SampleBuffer();
   const take = (x: number, y: number, distance: number) => {
     if (y < 0 || y >= rows || Math.abs(distance) > window) return;
     if (x < left.slope * y + left.intercept + clear || x > right.slope * y + right.intercept - clear) return;
     if (onlyRegion && !region.data[y * cols + x]) return;
-    distances.push(distance);
-    values.push(intensity(y * cols + x));
+    samples.push(distance, intensity(y * cols + x));
   };
   if (boundary.type === "line") {
     const y0 = Math.max(0, Math.ceil(boundary.y - window)), y1 = Math.min(rows - 1, boundary.y + window);
@@ -756,7 +747,33 @@ function sampleAcross(
       }
     }
   }
-  return { distances, values };
+  return samples.view();
+}
+
+/** (distance, value) samples in growing typed arrays: profiles hold thousands of samples. */
+class SampleBuffer {
+  distances = new Float64Array(4096);
+  values = new Float64Array(4096);
+  length = 0;
+
+  push(distance: number, value: number): void {
+    if (this.length === this.distances.length) {
+      const distances = new Float64Array(2 * this.length), values = new Float64Array(2 * this.length);
+      distances.set(this.distances);
+      values.set(this.values);
+      this.distances = distances;
+      this.values = values;
+    }
+    this.distances[this.length] = distance;
+    this.values[this.length++] = value;
+  }
+
+  view(): { distances: Float64Array; values: Float64Array } {
+    return {
+      distances: this.distances.subarray(0, this.length),
+      values: this.values.subarray(0, this.length),
+    };
+  }
 }
 
 /** Median intensity in the band from a near boundary `depth` px inwards (between the side edges). */
@@ -804,7 +821,7 @@ function ringingBand(
     intensity,
     true,
   );
-  const band = values.filter((_, k) => distances[k] <= 0);
+  const band = Array.from(values.filter((_, k) => distances[k] <= 0));
   if (band.length === 0) return true;
   return percentile(band, 0.9) <= crossing.outside + RINGING_LEVEL * (crossing.inside - crossing.outside);
 }
