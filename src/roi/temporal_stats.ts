@@ -145,21 +145,23 @@ export function temporalMeanSampler(volume: Volume, maxFrames = 16): (pixel: num
   const offsets = evenlySpacedFrames(volume.frames, maxFrames).map((frame) => frame * pixels * channels);
   const data = volume.data;
   const cache = new Float32Array(pixels).fill(-1);
+  const count = offsets.length;
   return (pixel: number) => {
     const cached = cache[pixel];
     if (cached >= 0) return cached;
     let sum = 0;
-    for (const offset of offsets) {
-      const s = offset + pixel * channels;
-      if (channels === 3) {
+    const at = pixel * channels;
+    if (channels === 3) {
+      for (let f = 0; f < count; f++) {
+        const s = offsets[f] + at;
         const r = data[s], g = data[s + 1], b = data[s + 2];
         const rg = r > g ? r : g;
         sum += rg > b ? rg : b;
-      } else {
-        sum += data[s];
       }
+    } else {
+      for (let f = 0; f < count; f++) sum += data[offsets[f] + at];
     }
-    const mean = sum / offsets.length;
+    const mean = sum / count;
     cache[pixel] = mean;
     return mean;
   };
