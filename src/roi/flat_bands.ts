@@ -87,6 +87,11 @@ function clearLines(mask: Mask, plane: Plane, threshold: number, cleared: Mask, 
   const banners: number[] = [];
   for (let line = 0; line < lineCount; line++) {
     const start = line * lineStep;
+    // Most lines have no content within the slack of one end: look there before walking the line.
+    const head = anySet(mask, start, step, 0, Math.min(slack, length - 1));
+    if (!head || !anySet(mask, start, step, length - 1 - slack, length - 1)) {
+      continue;
+    }
     let first = -1, last = -1, counted = 0;
     histogram.fill(0);
     let greyLevels = true;
@@ -141,6 +146,12 @@ function clearLines(mask: Mask, plane: Plane, threshold: number, cleared: Mask, 
       }
     }
   }
+}
+
+/** Whether a line of the mask has a set pixel at a sample index from `from` to `to` (clipped to it). */
+function anySet(mask: Mask, start: number, step: number, from: number, to: number): boolean {
+  for (let k = Math.max(0, from); k <= to; k++) if (mask.data[start + k * step]) return true;
+  return false;
 }
 
 /** The value of rank `rank` (0-based, ascending) among the counted grey levels. */

@@ -71,3 +71,25 @@ Deno.test("clearFlatBands gives the same mask from whole grey levels (histogram)
   const shifted = { ...stats.max, data: stats.max.data.map((value) => value + 0.25) };
   assert.deepEqual(clearFlatBands(mask, shifted, threshold + 0.25).data, whole.data);
 });
+
+Deno.test("clearFlatBands takes a banner for spanning the frame up to the slack at either end, not past it", () => {
+  // 80-px rows: slack 2. A flat bar with three bright pixels at one end (too short a border run to
+  // clear on their own) and `gap` black pixels at the other end, clear of the top and bottom.
+  const rows = 30, cols = 80;
+  const banner = (gap: number, gapOnLeft: boolean) => {
+    const data = new Float32Array(rows * cols);
+    for (let y = 10; y < 14; y++) {
+      data.fill(40, y * cols, (y + 1) * cols);
+      const [bright, black] = gapOnLeft ? [cols - 3, 0] : [0, cols - gap];
+      data.fill(200, y * cols + bright, y * cols + bright + 3);
+      data.fill(0, y * cols + black, y * cols + black + gap);
+    }
+    const mask = { rows, cols, data: new Uint8Array(rows * cols) };
+    for (let i = 0; i < data.length; i++) mask.data[i] = data[i] > 0.5 ? 1 : 0;
+    return clearFlatBands(mask, { rows, cols, data }, 0.5).data[12 * cols + 40];
+  };
+  for (const gapOnLeft of [true, false]) {
+    assert.equal(banner(2, gapOnLeft), 0, `gap of 2 (left ${gapOnLeft}): a banner`);
+    assert.equal(banner(3, gapOnLeft), 1, `gap of 3 (left ${gapOnLeft}): not spanning`);
+  }
+});
