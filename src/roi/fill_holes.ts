@@ -15,48 +15,89 @@ import type { Mask } from "../volume.ts";
  */
 export function fillHoles(mask: Mask): Mask {
   const { rows, cols, data } = mask;
-  const outside = new Uint8Array(rows * cols);
-  // Scanline flood fill from the border: whole background spans are marked at once, and only the
-  // start of each span beside them is pushed, instead of every pixel.
-  let stack = new Int32Array(Math.max(16, 2 * (rows + cols)));
-  let top = 0;
-  const push = (i: number) => {
-    if (top === stack.length) {
-      const grown = new Int32Array(stack.length * 2);
-      grown.set(stack);
-      stack = grown;
-    }
-    stack[top++] = i;
-  };
-  const isOpen = (i: number) => data[i] === 0 && outside[i] === 0;
-  for (let x = 0; x < cols; x++) {
-    push(x);
-    push((rows - 1) * cols + x);
-  }
-  for (let y = 1; y < rows - 1; y++) {
-    push(y * cols);
-    push(y * cols + cols - 1);
-  }
-  while (top > 0) {
-    const seed = stack[--top];
-    if (!isOpen(seed)) continue;
-    const rowStart = seed - (seed % cols);
-    let left = seed, right = seed;
-    while (left > rowStart && isOpen(left - 1)) left--;
-    while (right + 1 < rowStart + cols && isOpen(right + 1)) right++;
-    outside.fill(1, left, right + 1);
-    for (const neighbour of [left - cols, left + cols]) {
-      if (neighbour < 0 || neighbour >= rows * cols) continue;
-      // One seed per open span of the neighbouring row under [left, right].
-      let spanOpen = false;
-      for (let i = neighbour; i <= neighbour + (right - left); i++) {
-        const open = isOpen(i);
-        if (open && !spanOpen) push(i);
-        spanOpen = open;
+  // Background runs row by row, joined (union-find) with the runs they share a column with in the
+  // row above: a filled region is a few runs per row, so this does a fraction of a flood fill's work.
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024); // exclusive
+  let runRow = new Int32Array(1024);
+  let parent = new Int32Array(1024);
+  let runs = 0;
+  const words = data.byteOffset % 4 === 0
+    ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2)
+    : null;
+  let previousFirst = 0, previousCount = 0;
+  for (let y = 0; y < rows; y++) {
+    const offset = y * cols, rowEnd = offset + cols;
+    const rowFirst = runs;
+    let above = previousFirst;
+    const aboveEnd = previousFirst + previousCount;
+    let i = offset;
+    while (i < rowEnd) {
+      // Whole words of set pixels, then of background, are skipped at once.
+      if (words) {
+        while ((i & 3) !== 0 && i < rowEnd && data[i] !== 0) i++;
+        while (i + 4 <= rowEnd && words[i >> 2] === 0x01010101) i += 4;
       }
+      while (i < rowEnd && data[i] !== 0) i++;
+      if (i === rowEnd) break;
+      const start = i - offset;
+      if (words) {
+        while ((i & 3) !== 0 && i < rowEnd && data[i] === 0) i++;
+        while (i + 4 <= rowEnd && words[i >> 2] === 0) i += 4;
+      }
+      while (i < rowEnd && data[i] === 0) i++;
+      const end = i - offset;
+      if (runs === starts.length) {
+        [starts, ends, runRow, parent] = [starts, ends, runRow, parent].map((array) => {
+          const grown = new Int32Array(array.length * 2);
+          grown.set(array);
+          return grown;
+        });
+      }
+      let root = runs;
+      parent[runs] = runs;
+      // 4-connected: a run above touches this one when they share a column.
+      while (above < aboveEnd && ends[above] <= start) above++;
+      for (let k = above; k < aboveEnd && starts[k] < end; k++) {
+        const other = findRoot(parent, k);
+        if (other === root) continue;
+        if (other < root) {
+          parent[root] = other;
+          root = other;
+        } else {
+          parent[other] = root;
+        }
+      }
+      starts[runs] = start;
+      ends[runs] = end;
+      runRow[runs] = y;
+      runs++;
+    }
+    previousFirst = rowFirst;
+    previousCount = runs - rowFirst;
+  }
+  // A set of runs is outside when any of its runs touches the frame border.
+  const outside = new Uint8Array(runs);
+  for (let run = 0; run < runs; run++) {
+    const y = runRow[run];
+    if (y === 0 || y === rows - 1 || starts[run] === 0 || ends[run] === cols) {
+      outside[findRoot(parent, run)] = 1;
     }
   }
-  const out = new Uint8Array(rows * cols);
-  for (let i = 0; i < out.length; i++) out[i] = outside[i] ? 0 : 1;
+  const out = new Uint8Array(rows * cols).fill(1);
+  for (let run = 0; run < runs; run++) {
+    if (outside[findRoot(parent, run)]) {
+      const offset = runRow[run] * cols;
+      out.fill(0, offset + starts[run], offset + ends[run]);
+    }
+  }
   return { rows, cols, data: out };
+}
+
+function findRoot(parent: Int32Array, run: number): number {
+  while (parent[run] !== run) {
+    parent[run] = parent[parent[run]];
+    run = parent[run];
+  }
+  return run;
 }

@@ -238,3 +238,19 @@ Deno.test("labelComponents keeps every component when runs cross the 1024 and 20
     assert.deepEqual(actual.areas, expected.areas);
   }
 });
+
+Deno.test("fillHoles equals a plain flood fill on odd widths and on masks not starting on a word", () => {
+  let state = 77;
+  const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (const [rows, cols, density] of [[41, 37, 0.55], [30, 64, 0.7], [23, 1, 0.5], [1, 29, 0.5]] as const) {
+    for (const shift of [0, 1, 3]) {
+      // Blocky content (runs of several pixels) with speckle holes, in a buffer offset by `shift`.
+      const buffer = new Uint8Array(rows * cols + shift);
+      const data = buffer.subarray(shift);
+      for (let i = 0; i < data.length; i++) data[i] = random() < density || (i % cols) % 9 < 5 ? 1 : 0;
+      for (let i = 0; i < data.length; i++) if (random() < 0.1) data[i] = 0;
+      const mask: Mask = { rows, cols, data };
+      assert.deepEqual(fillHoles(mask).data, holesByFlood(mask), `${rows}x${cols} shift ${shift}`);
+    }
+  }
+});
