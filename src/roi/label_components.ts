@@ -58,6 +58,9 @@ export function labelComponents(mask: Mask): Components {
   let runLabel = new Int32Array(1024);
   let parent = new Int32Array(1024);
   let runs = 0;
+  const words = data.byteOffset % 4 === 0
+    ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2)
+    : null;
   let previousFirst = 0, previousCount = 0;
   for (let y = 0; y < rows; y++) {
     const offset = y * cols;
@@ -66,11 +69,21 @@ export function labelComponents(mask: Mask): Components {
     const aboveEnd = previousFirst + previousCount;
     let x = 0;
     while (x < cols) {
+      // Whole words of background, then of set pixels, are skipped at once.
+      if (words) {
+        while (((offset + x) & 3) !== 0 && x < cols && data[offset + x] === 0) x++;
+        while (x + 4 <= cols && words[(offset + x) >> 2] === 0) x += 4;
+      }
+      if (x === cols) break;
       if (data[offset + x] === 0) {
         x++;
         continue;
       }
       const start = x;
+      if (words) {
+        while (((offset + x) & 3) !== 0 && x < cols && data[offset + x] !== 0) x++;
+        while (x + 4 <= cols && words[(offset + x) >> 2] === 0x01010101) x += 4;
+      }
       while (x < cols && data[offset + x] !== 0) x++;
       // parent is indexed by label = runs + 1: grow before that slot would fall off the end.
       if (runs + 1 >= runStart.length) {
@@ -145,10 +158,22 @@ export function labelComponents(mask: Mask): Components {
  * ```
  */
 export function componentMask(components: Components, keep: (label: number) => boolean): Mask {
-  const { rows, cols, labels, count } = components;
+  const { rows, cols, labels, count, boxes } = components;
   const lookup = new Uint8Array(count + 1);
-  for (let label = 1; label <= count; label++) lookup[label] = keep(label) ? 1 : 0;
+  // Kept pixels lie in the kept components' boxes: only their union is walked.
+  let x0 = cols, y0 = rows, x1 = 0, y1 = 0;
+  for (let label = 1; label <= count; label++) {
+    if (!keep(label)) continue;
+    lookup[label] = 1;
+    const box = boxes[label];
+    x0 = Math.min(x0, box.x);
+    y0 = Math.min(y0, box.y);
+    x1 = Math.max(x1, box.x + box.width);
+    y1 = Math.max(y1, box.y + box.height);
+  }
   const data = new Uint8Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = lookup[labels[i]];
+  for (let y = y0; y < y1; y++) {
+    for (let i = y * cols + x0, end = y * cols + x1; i < end; i++) data[i] = lookup[labels[i]];
+  }
   return { rows, cols, data };
 }
