@@ -304,24 +304,20 @@ export function fitSectorToRegion(
 
   // Row extremes (side edges) and column extremes (near/far boundaries).
   const leftX: number[] = [], rightX: number[] = [], rowY: number[] = [];
+  const top = new Int32Array(cols).fill(-1), bottom = new Int32Array(cols).fill(-1);
+  const boxEnd = box.x + box.width;
   for (let y = box.y; y < box.y + box.height; y++) {
     const offset = y * cols;
-    let first = -1, last = -1;
-    for (let x = box.x; x < box.x + box.width; x++) {
-      if (data[offset + x]) {
-        if (first < 0) first = x;
-        last = x;
-      }
-    }
-    if (first < 0) continue;
+    // Row ends from both sides; only pixels between them can be set.
+    let first = box.x;
+    while (first < boxEnd && !data[offset + first]) first++;
+    if (first === boxEnd) continue;
+    let last = boxEnd - 1;
+    while (!data[offset + last]) last--;
     leftX.push(first);
     rightX.push(last);
     rowY.push(y);
-  }
-  const top = new Int32Array(cols).fill(-1), bottom = new Int32Array(cols).fill(-1);
-  for (let y = box.y; y < box.y + box.height; y++) {
-    const offset = y * cols;
-    for (let x = box.x; x < box.x + box.width; x++) {
+    for (let x = first; x <= last; x++) {
       if (!data[offset + x]) continue;
       if (top[x] < 0) top[x] = y;
       bottom[x] = y;
@@ -646,13 +642,13 @@ function sideRows(mask: Mask, left: EdgeLine, right: EdgeLine): [number, number]
   const { rows, cols, data } = mask;
   let leftRows = 0, rightRows = 0;
   for (let y = 0; y < rows; y++) {
-    let first = -1, last = -1;
-    for (let x = 0, i = y * cols; x < cols; x++, i++) {
-      if (!data[i]) continue;
-      if (first < 0) first = x;
-      last = x;
-    }
-    if (first < 0 || last - first < 2 * PROFILE_WINDOW + 4) continue;
+    const offset = y * cols;
+    let first = 0;
+    while (first < cols && !data[offset + first]) first++;
+    if (first === cols) continue;
+    let last = cols - 1;
+    while (!data[offset + last]) last--;
+    if (last - first < 2 * PROFILE_WINDOW + 4) continue;
     if (first - (left.slope * y + left.intercept) < 1.5) leftRows++;
     if (right.slope * y + right.intercept - last < 1.5) rightRows++;
   }
