@@ -50,7 +50,21 @@ export function thresholdPlane(plane: Plane, threshold: number): Mask {
 export function maskArea(mask: Mask): number {
   let area = 0;
   const data = mask.data;
-  for (let i = 0; i < data.length; i++) area += data[i];
+  const packed = words(data);
+  let start = 0;
+  if (packed) {
+    // Bytes summed in two 16-bit lanes per word, folded before a lane can overflow (255·2·128 < 2¹⁶).
+    for (let k = 0; k < packed.length; k += 128) {
+      let lanes = 0;
+      for (let j = k, end = Math.min(packed.length, k + 128); j < end; j++) {
+        const word = packed[j];
+        lanes += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff);
+      }
+      area += (lanes & 0xffff) + (lanes >>> 16);
+    }
+    start = packed.length * 4;
+  }
+  for (let i = start; i < data.length; i++) area += data[i];
   return area;
 }
 
@@ -165,12 +179,28 @@ export function maskDice(a: Mask, b: Mask, box: Box): number {
   const { cols } = a;
   const dataA = a.data, dataB = b.data;
   let both = 0, inA = 0, inB = 0;
+  // Four pixels at a time where both masks hold only 0 and 1 there: a word's bytes sum by one multiply.
+  const [wordsA, wordsB] = [words(dataA), words(dataB)];
+  const packed = wordsA !== null && wordsB !== null;
   for (let y = box.y; y < box.y + box.height; y++) {
-    for (let i = y * cols + box.x, end = i + box.width; i < end; i++) {
+    const end = y * cols + box.x + box.width;
+    let i = y * cols + box.x;
+    while (i < end) {
+      if (packed && (i & 3) === 0 && i + 4 <= end) {
+        const a = wordsA[i >> 2], b = wordsB[i >> 2];
+        if (((a | b) & 0xfefefefe) === 0) {
+          inA += Math.imul(a, 0x01010101) >>> 24;
+          inB += Math.imul(b, 0x01010101) >>> 24;
+          both += Math.imul(a & b, 0x01010101) >>> 24;
+          i += 4;
+          continue;
+        }
+      }
       const p = dataA[i] === 1 ? 1 : 0, t = dataB[i] === 1 ? 1 : 0;
       inA += p;
       inB += t;
       both += p & t;
+      i++;
     }
   }
   return inA + inB === 0 ? 1 : (2 * both) / (inA + inB);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readVolume } from "../io/read.ts";
 import type { Mask } from "../volume.ts";
 import { diceScore } from "../metrics.ts";
-import { maskAnd, maskBoundingBox, maskDice, maskOr, unionBox } from "./plane.ts";
+import { maskAnd, maskArea, maskBoundingBox, maskDice, maskOr, unionBox } from "./plane.ts";
 
 /** Two masks of a real echo frame (bright pixels, and pixels of the red channel above a level). */
 async function echoMasks(): Promise<[Mask, Mask]> {
@@ -61,4 +61,44 @@ Deno.test("unionBox holds both boxes and nothing more", () => {
     width: 7,
     height: 8,
   });
+});
+
+Deno.test("maskArea and maskDice count the same by word or by byte: any values, any alignment", async () => {
+  const [bright, red] = await echoMasks();
+  const n = bright.data.length;
+  let byteArea = 0;
+  for (let i = 0; i < n; i++) byteArea += bright.data[i];
+  assert.equal(maskArea(bright), byteArea);
+  // Values other than 0 and 1 (2 is not "set" for Dice, but counts its value in the area), shifted by one byte.
+  const shifted = (mask: Mask) => {
+    const data = new Uint8Array(n + 1).subarray(1);
+    data.set(mask.data);
+    return { ...mask, data };
+  };
+  const odd = {
+    ...bright,
+    data: bright.data.map((value, i) => (i % 97 === 0 ? 2 : i % 89 === 0 ? 255 : value)),
+  };
+  let oddArea = 0;
+  for (let i = 0; i < n; i++) oddArea += odd.data[i];
+  assert.equal(maskArea(odd), oddArea);
+  assert.equal(maskArea(shifted(odd)), oddArea);
+  // Lanes of 255s fold before they overflow.
+  assert.equal(maskArea({ rows: 64, cols: 64, data: new Uint8Array(4096).fill(255) }), 255 * 4096);
+  const frame = { x: 0, y: 0, width: bright.cols, height: bright.rows };
+  const inner = { x: 3, y: 5, width: bright.cols - 10, height: bright.rows - 9 };
+  for (const box of [frame, inner]) {
+    const crop = (mask: Mask) => {
+      const data = new Uint8Array(n);
+      for (let y = box.y; y < box.y + box.height; y++) {
+        for (let x = box.x; x < box.x + box.width; x++) {
+          data[y * mask.cols + x] = mask.data[y * mask.cols + x];
+        }
+      }
+      return { ...mask, data };
+    };
+    const expected = diceScore(crop(odd), crop(red));
+    assert.equal(maskDice(odd, red, box), expected);
+    assert.equal(maskDice(shifted(odd), red, box), expected);
+  }
 });
