@@ -876,17 +876,46 @@ export function sectorMask(geometry: SectorGeometry, rows: number, cols: number)
     const x0 = Math.max(0, Math.ceil(left.slope * y + left.intercept));
     const x1 = Math.min(cols - 1, Math.floor(right.slope * y + right.intercept));
     const offset = y * cols;
-    const dy = apex ? y - apex.y : 0;
-    for (let x = x0; x <= x1; x++) {
-      if (apex) {
-        const dx = x - apex.x;
-        const distance = dx * dx + dy * dy;
-        if (distance > farSquared || distance < nearSquared) continue;
-      }
-      mask.data[offset + x] = 1;
+    if (!apex) {
+      if (x1 >= x0) mask.data.fill(1, offset + x0, offset + x1 + 1);
+      continue;
+    }
+    // The squared distance grows (in floating point too) with |x - apex.x|: on each side of the apex
+    // the pixels within the far arc and outside the near one are one run, whose ends a bisection finds.
+    const dy = y - apex.y;
+    const squared = (x: number) => {
+      const dx = x - apex.x;
+      return dx * dx + dy * dy;
+    };
+    const withinFar = (x: number) => !(squared(x) > farSquared);
+    const outsideNear = (x: number) => !(squared(x) < nearSquared);
+    const middle = Math.floor(apex.x);
+    // Left of the apex (x ≤ middle) the distance falls as x grows: far holds from some x on, near up to some x.
+    const leftEnd = Math.min(x1, middle);
+    if (leftEnd >= x0) {
+      const from = firstTrue(x0, leftEnd, withinFar);
+      const to = firstTrue(x0, leftEnd, (x) => !outsideNear(x)) - 1;
+      if (to >= from) mask.data.fill(1, offset + from, offset + to + 1);
+    }
+    const rightStart = Math.max(x0, middle + 1);
+    if (x1 >= rightStart) {
+      const from = firstTrue(rightStart, x1, outsideNear);
+      const to = firstTrue(rightStart, x1, (x) => !withinFar(x)) - 1;
+      if (to >= from) mask.data.fill(1, offset + from, offset + to + 1);
     }
   }
   return mask;
+}
+
+/** The first x in [from, to] where a predicate that is false, then true, holds; to + 1 if none. */
+function firstTrue(from: number, to: number, holds: (x: number) => boolean): number {
+  let low = from, high = to + 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (holds(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { diceScore } from "../metrics.ts";
 import { createVolume } from "../volume.ts";
-import { fitSector, fitSectorToRegion } from "./sector.ts";
+import { fitSector, fitSectorToRegion, type SectorGeometry, sectorMask } from "./sector.ts";
 import { type ScanShape, syntheticScan } from "./testdata/synthetic_scan.ts";
 
 const rows = 480, cols = 640;
@@ -108,4 +108,53 @@ Deno.test("fitSectorToRegion rejects a disc (no straight edges) with a low score
   const fit = fitSectorToRegion({ rows: size, cols: size, data });
   assert.equal(fit.ok, false);
   assert.ok(fit.reason && fit.reason.length > 0);
+});
+
+Deno.test("sectorMask equals the pixel-by-pixel definition for sectors, annuli and trapezoids", () => {
+  /** Pixel centres inside both edges, within the far boundary and outside the near one. */
+  const definition = (geometry: SectorGeometry, rows: number, cols: number) => {
+    const data = new Uint8Array(rows * cols);
+    const { left, right, near, far, apex } = geometry;
+    for (let y = 0; y < rows; y++) {
+      if (apex && y < apex.y) continue;
+      if (near.type === "line" && y < near.y) continue;
+      if (far.type === "line" && y > far.y) continue;
+      for (let x = 0; x < cols; x++) {
+        if (x < left.slope * y + left.intercept || x > right.slope * y + right.intercept) continue;
+        if (apex) {
+          const dx = x - apex.x, dy = y - apex.y;
+          const distance = dx * dx + dy * dy;
+          if (distance > (far.type === "arc" ? far.radius * far.radius : Infinity)) continue;
+          if (distance < (near.type === "arc" ? near.radius * near.radius : 0)) continue;
+        }
+        data[y * cols + x] = 1;
+      }
+    }
+    return data;
+  };
+  const rows = 90, cols = 120;
+  let seed = 5;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (let trial = 0; trial < 60; trial++) {
+    // Apexes on whole and fractional columns, some outside the frame; edges 10°–60° off vertical.
+    const apex = { x: trial % 3 === 0 ? 60 : 20 + 80 * random(), y: -10 + 30 * random() };
+    const leftSlope = -0.2 - 1.5 * random(), rightSlope = 0.2 + 1.5 * random();
+    const farRadius = 20 + 90 * random(), nearRadius = trial % 2 ? 0.6 * farRadius * random() : 0;
+    const geometry: SectorGeometry = {
+      kind: "curvilinear",
+      apex,
+      left: { slope: leftSlope, intercept: apex.x - leftSlope * apex.y },
+      right: { slope: rightSlope, intercept: apex.x - rightSlope * apex.y },
+      near: nearRadius > 0 ? { type: "arc", radius: nearRadius } : { type: "apex" },
+      far: trial % 5 === 4 ? { type: "line", y: apex.y + farRadius } : { type: "arc", radius: farRadius },
+      angles: { left: 0, right: 0 },
+      radii: { near: null, far: null },
+      box: { x: 0, y: 0, width: 0, height: 0 },
+    };
+    assert.deepEqual(
+      sectorMask(geometry, rows, cols).data,
+      definition(geometry, rows, cols),
+      `trial ${trial}`,
+    );
+  }
 });
