@@ -739,6 +739,10 @@ function sampleAcross(
       const yLow = apex.y + Math.sqrt(Math.max(0, inner * inner - dx * dx));
       const yHigh = apex.y + Math.sqrt(outer * outer - dx * dx);
       for (let y = Math.max(0, Math.ceil(yLow)); y <= Math.min(rows - 1, yHigh); y++) {
+        // Most of the ring lies beyond the side edges: skip those pixels before the costly hypot.
+        if (x < left.slope * y + left.intercept + clear || x > right.slope * y + right.intercept - clear) {
+          continue;
+        }
         take(x, y, outward * (Math.hypot(dx, y - apex.y) - boundary.radius));
       }
     }
