@@ -11,6 +11,7 @@ interface KernelExports {
   brightestOfRgb(source: number, target: number, pixels: number): void;
   extremesInto(source: number, low: number, high: number, count: number): void;
   minimumInto(source: number, low: number, count: number): void;
+  sumInto(source: number, sum: number, count: number): void;
 }
 
 const kernelsWith = kernelInstance<KernelExports>(WASM_BASE64);
@@ -19,7 +20,12 @@ const kernelsWith = kernelInstance<KernelExports>(WASM_BASE64);
 export interface ByteExtremes {
   low: Uint8Array;
   high: Uint8Array;
+  /** Per-pixel sums over the frames, when asked for (and at most MAX_SUMMED_FRAMES frames). */
+  sums?: Uint16Array;
 }
+
+/** Most frames whose 8-bit values a 16-bit sum holds: 257 · 255 = 65535. */
+export const MAX_SUMMED_FRAMES = 257;
 
 /**
  * Per-pixel minimum and maximum over `frames` of the brightest channel (1 or 3 interleaved channels):
@@ -29,6 +35,7 @@ export interface ByteExtremes {
  * ```ts
  * const loop = new Uint8Array([10, 0, 0, 5, 5, 5, 1, 2, 3, 9, 9, 9]); // 2 frames of 2 RGB pixels
  * brightestExtremes(loop, 2, 3, [0, 1]); // { low: [3, 5], high: [10, 9] }
+ * brightestExtremes(loop, 2, 3, [0, 1], true).sums; // Uint16Array [13, 14]
  * ```
  */
 export function brightestExtremes(
@@ -36,21 +43,31 @@ export function brightestExtremes(
   pixels: number,
   channels: number,
   frames: readonly number[],
+  withSums = false,
 ): ByteExtremes {
   if (channels !== 1 && channels !== 3) throw new RangeError(`brightestExtremes: ${channels} channels`);
   const samples = pixels * channels;
-  // Layout: [frame samples][brightest plane][low][high].
+  const summed = withSums && frames.length <= MAX_SUMMED_FRAMES;
+  // Layout: [frame samples][brightest plane][low][high][sums, 2-byte aligned].
   const planeAt = samples, lowAt = planeAt + pixels, highAt = lowAt + pixels;
-  const wasm = kernelsWith(highAt + pixels);
+  const sumAt = (highAt + pixels + 1) & ~1;
+  const wasm = kernelsWith(summed ? sumAt + 2 * pixels : highAt + pixels);
   const memory = new Uint8Array(wasm.memory.buffer);
   memory.fill(255, lowAt, lowAt + pixels);
   memory.fill(0, highAt, highAt + pixels);
+  if (summed) memory.fill(0, sumAt, sumAt + 2 * pixels);
   for (const frame of frames) {
     memory.set(data.subarray(frame * samples, (frame + 1) * samples), 0);
     if (channels === 3) wasm.brightestOfRgb(0, planeAt, pixels);
     wasm.extremesInto(channels === 3 ? planeAt : 0, lowAt, highAt, pixels);
+    if (summed) wasm.sumInto(channels === 3 ? planeAt : 0, sumAt, pixels);
   }
-  return { low: memory.slice(lowAt, lowAt + pixels), high: memory.slice(highAt, highAt + pixels) };
+  const extremes: ByteExtremes = {
+    low: memory.slice(lowAt, lowAt + pixels),
+    high: memory.slice(highAt, highAt + pixels),
+  };
+  if (summed) extremes.sums = new Uint16Array(memory.buffer.slice(sumAt, sumAt + 2 * pixels));
+  return extremes;
 }
 
 /**

@@ -88,6 +88,30 @@
         (local.set $low (i32.add (local.get $low) (i32.const 1)))
         (br $scalar))))
 
+;; sum[i] += src[i] for i < count, sum holding u16 (wrapping past 65535: callers sum at most 257 frames).
+  (func (export "sumInto") (param $src i32) (param $sum i32) (param $count i32)
+    (local $vectorEnd i32) (local $end i32) (local $value v128)
+    (local.set $vectorEnd (i32.add (local.get $src) (i32.and (local.get $count) (i32.const -16))))
+    (local.set $end (i32.add (local.get $src) (local.get $count)))
+    (block $vectorDone
+      (loop $vector
+        (br_if $vectorDone (i32.ge_u (local.get $src) (local.get $vectorEnd)))
+        (local.set $value (v128.load (local.get $src)))
+        (v128.store (local.get $sum)
+          (i16x8.add (v128.load (local.get $sum)) (i16x8.extend_low_i8x16_u (local.get $value))))
+        (v128.store offset=16 (local.get $sum)
+          (i16x8.add (v128.load offset=16 (local.get $sum)) (i16x8.extend_high_i8x16_u (local.get $value))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $sum (i32.add (local.get $sum) (i32.const 32)))
+        (br $vector)))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (i32.store16 (local.get $sum) (i32.add (i32.load16_u (local.get $sum)) (i32.load8_u (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 1)))
+        (local.set $sum (i32.add (local.get $sum) (i32.const 2)))
+        (br $scalar))))
+
   (func $max (param $a i32) (param $b i32) (result i32)
     (select (local.get $a) (local.get $b) (i32.gt_u (local.get $a) (local.get $b))))
   (func $min (param $a i32) (param $b i32) (result i32)

@@ -64,3 +64,33 @@ Deno.test("sampleMinimum from a start array equals the minimum with that array a
     sampleMinimum(data, samples, [0, 3, 6, 7, 8, 9]),
   );
 });
+
+Deno.test("brightestExtremes sums the brightest channel per pixel when asked, up to 257 frames", async () => {
+  const loop = await readVolume("fixtures/inputs/case_0000.dcm");
+  const data = loop.data as Uint8Array;
+  const pixels = loop.rows * loop.cols;
+  const frames = [0, 3, 4, 9];
+  const sumsOf = (source: Uint8Array, count: number, channels: number, indices: number[]) => {
+    const sums = new Uint16Array(count);
+    for (const frame of indices) {
+      for (let p = 0; p < count; p++) {
+        let value = 0;
+        for (let c = 0; c < channels; c++) {
+          value = Math.max(value, source[(frame * count + p) * channels + c]);
+        }
+        sums[p] += value;
+      }
+    }
+    return sums;
+  };
+  const colour = brightestExtremes(data, pixels, 3, frames, true);
+  assert.deepEqual(colour.sums, sumsOf(data, pixels, 3, frames));
+  assert.deepEqual({ low: colour.low, high: colour.high }, brightestExtremes(data, pixels, 3, frames));
+  assert.equal(brightestExtremes(data, pixels, 3, frames).sums, undefined, "only when asked");
+  // An odd pixel count (scalar tail, odd sum offset) of white frames: 257 frames sum to 65535, 258 are not summed.
+  const odd = 21;
+  const white = new Uint8Array(odd * 258).fill(255);
+  const all = Array.from({ length: 257 }, (_, f) => f);
+  assert.deepEqual(brightestExtremes(white, odd, 1, all, true).sums, new Uint16Array(odd).fill(65535));
+  assert.equal(brightestExtremes(white, odd, 1, [...all, 257], true).sums, undefined);
+});
