@@ -108,8 +108,9 @@ const BLANK = "no content: every frame is blank";
 
 function findScanRegion(volume: Volume, options: RoiOptions): RoiResult {
   const { rows, cols } = volume;
-  // One pass over (sampled) frames serves both the blank check and the sector evidence.
-  const stats = temporalExtremes(volume);
+  // One pass over (sampled) frames serves the blank check, the sector evidence and (sums) the
+  // temporal mean the sector edges are placed on.
+  const stats = temporalExtremes(volume, 16, true);
   let brightest = 0, darkest = 255;
   const brightness = stats.max.data;
   for (let i = 0; i < brightness.length; i++) {

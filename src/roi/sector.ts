@@ -168,7 +168,7 @@ export function sectorEvidence(
  */
 export function fitSector(volume: Volume, options: SectorOptions = {}): SectorFit {
   const stats = options.stats ?? temporalExtremes(volume);
-  const intensity = (options.refineEdges ?? true) ? temporalMeanSampler(volume) : undefined;
+  const intensity = (options.refineEdges ?? true) ? temporalMeanSampler(volume, 16, stats.sums) : undefined;
   const change: Intensity | undefined = stats.frames > 1
     ? (pixel) => stats.max.data[pixel] - stats.min.data[pixel]
     : undefined;

@@ -13,6 +13,14 @@ export interface TemporalExtremes {
   frames: number;
   max: Plane;
   min: Plane;
+  /** Per-pixel intensity sums over the sampled frames, when asked for (see temporalMeanSampler). */
+  sums?: FrameSums;
+}
+
+/** Per-pixel sums of the intensity over `frames` (frame indices). */
+export interface FrameSums {
+  frames: readonly number[];
+  data: Uint16Array;
 }
 
 /** Max, min, mean and standard deviation projections over frames. */
@@ -30,18 +38,21 @@ export interface TemporalStats extends TemporalExtremes {
  * const volume = createVolume({ frames: 2, rows: 1, cols: 2, channels: 3, type: "uint8", meta: { format: "image" } });
  * volume.data.set([0, 9, 0, 5, 5, 5, 1, 1, 1, 5, 5, 5]);
  * temporalExtremes(volume).max.data; // Float32Array [9, 5]
+ * temporalExtremes(volume, 16, true).sums?.data; // Uint16Array [10, 10]
  * ```
  */
-export function temporalExtremes(volume: Volume, maxFrames = 16): TemporalExtremes {
+export function temporalExtremes(volume: Volume, maxFrames = 16, withSums = false): TemporalExtremes {
   if (!(volume.data instanceof Uint8Array)) throw new TypeError("temporalExtremes needs an 8-bit volume");
   const { rows, cols, channels } = volume;
   const frameIndices = evenlySpacedFrames(volume.frames, maxFrames);
-  const { low, high } = brightestExtremes(volume.data, rows * cols, channels, frameIndices);
-  return {
+  const { low, high, sums } = brightestExtremes(volume.data, rows * cols, channels, frameIndices, withSums);
+  const extremes: TemporalExtremes = {
     frames: frameIndices.length,
     max: { rows, cols, data: Float32Array.from(high) },
     min: { rows, cols, data: Float32Array.from(low) },
   };
+  if (sums) extremes.sums = { frames: frameIndices, data: sums };
+  return extremes;
 }
 
 /**
@@ -137,15 +148,33 @@ export function anyChange(stats: TemporalExtremes, tolerance: number): Mask {
  * volume.data.set([0, 10, 4, 10]);
  * temporalMeanSampler(volume)(0); // 2
  * ```
+ *
+ * `sums` from temporalExtremes over the same frames replace the reads of the loop (the values are
+ * the same: the first read of a pixel gives the exact mean, later ones the cached 32-bit value).
  */
-export function temporalMeanSampler(volume: Volume, maxFrames = 16): (pixel: number) => number {
+export function temporalMeanSampler(
+  volume: Volume,
+  maxFrames = 16,
+  sums?: FrameSums,
+): (pixel: number) => number {
   if (!(volume.data instanceof Uint8Array)) throw new TypeError("temporalMeanSampler needs an 8-bit volume");
   const { rows, cols, channels } = volume;
   const pixels = rows * cols;
-  const offsets = evenlySpacedFrames(volume.frames, maxFrames).map((frame) => frame * pixels * channels);
+  const frames = evenlySpacedFrames(volume.frames, maxFrames);
+  const offsets = frames.map((frame) => frame * pixels * channels);
   const data = volume.data;
   const cache = new Float32Array(pixels).fill(-1);
   const count = offsets.length;
+  if (sums && sums.data.length === pixels && sameFrames(sums.frames, frames)) {
+    const summed = sums.data;
+    return (pixel: number) => {
+      const cached = cache[pixel];
+      if (cached >= 0) return cached;
+      const mean = summed[pixel] / count;
+      cache[pixel] = mean;
+      return mean;
+    };
+  }
   return (pixel: number) => {
     const cached = cache[pixel];
     if (cached >= 0) return cached;
@@ -165,4 +194,8 @@ export function temporalMeanSampler(volume: Volume, maxFrames = 16): (pixel: num
     cache[pixel] = mean;
     return mean;
   };
+}
+
+function sameFrames(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((frame, k) => frame === b[k]);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createVolume } from "../volume.ts";
-import { anyChange, temporalExtremes, temporalStats } from "./temporal_stats.ts";
+import { anyChange, temporalExtremes, temporalMeanSampler, temporalStats } from "./temporal_stats.ts";
 
 Deno.test("temporalStats: max, min, mean and std over frames, colour by brightest channel", () => {
   const volume = createVolume({
@@ -50,4 +50,30 @@ Deno.test("temporalStats refuses 16-bit volumes", () => {
     meta: { format: "dicom" },
   });
   assert.throws(() => temporalStats(volume), TypeError);
+});
+
+Deno.test("temporalMeanSampler reads the same values from temporalExtremes' sums as from the loop", () => {
+  // 10 frames: means like 37/10 are not 32-bit floats, so a first read (exact) and a later one
+  // (cached) differ, and both paths must give the same sequence.
+  const volume = createVolume({
+    frames: 10,
+    rows: 7,
+    cols: 9,
+    channels: 3,
+    type: "uint8",
+    meta: { format: "image" },
+  });
+  for (let i = 0; i < volume.data.length; i++) volume.data[i] = (i * 7919 + (i >> 5) * 31) % 256;
+  const stats = temporalExtremes(volume, 16, true);
+  assert.ok(stats.sums, "sums asked for");
+  const fromLoop = temporalMeanSampler(volume), fromSums = temporalMeanSampler(volume, 16, stats.sums);
+  const pixels = [5, 40, 5, 62, 0, 40, 17, 17];
+  const read = (sample: (pixel: number) => number) => pixels.map((pixel) => sample(pixel));
+  const expected = read(fromLoop);
+  assert.notEqual(expected[0], expected[2], "first read exact, second cached");
+  assert.deepEqual(read(fromSums), expected);
+  // Sums over other frames are not used.
+  const fewer = temporalExtremes(volume, 4, true);
+  assert.deepEqual(read(temporalMeanSampler(volume, 16, fewer.sums)), read(temporalMeanSampler(volume)));
+  assert.equal(temporalExtremes(volume).sums, undefined);
 });
