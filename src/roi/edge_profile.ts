@@ -5,7 +5,7 @@
  * level of a blurred step stays where the step is, and a lower level keeps the foot of a soft edge.
  * @module
  */
-import { median } from "./median.ts";
+import { median, medianInPlace } from "./median.ts";
 
 /** Where a step edge crosses a level, relative to the position the samples were taken about. */
 export interface EdgeCrossing {
@@ -65,8 +65,8 @@ export function levelCrossing(
   const binWidth = options.binWidth ?? 0.5;
   const minContrast = options.minContrast ?? 6;
   const binCount = Math.round((2 * window) / binWidth);
-  // Samples grouped by bin in one typed array (in sample order), each bin's run sorted in place for
-  // its median: no array per bin.
+  // Samples grouped by bin in one typed array (in sample order), each bin's median selected in place:
+  // no array per bin, no sort.
   const binOf = new Int32Array(distances.length);
   const binStart = new Int32Array(binCount + 1);
   const distanceSums = new Float64Array(binCount);
@@ -94,9 +94,7 @@ export function levelCrossing(
     const count = binStart[bin + 1] - binStart[bin];
     if (count < 3) continue;
     centres.push(distanceSums[bin] / count);
-    const sorted = grouped.subarray(binStart[bin], binStart[bin + 1]).sort();
-    const middle = count >> 1;
-    levels.push(count % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2);
+    levels.push(medianInPlace(grouped.subarray(binStart[bin], binStart[bin + 1])));
   }
   if (centres.length < 6) return null;
   // Light smoothing along the profile: neighbouring bins are independent medians of speckle.
