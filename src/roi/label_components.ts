@@ -9,10 +9,22 @@ import type { Box, Mask } from "../volume.ts";
 export interface Components {
   rows: number;
   cols: number;
+  /** Label of every pixel (painted from the runs when first read). */
   labels: Int32Array;
   count: number;
   areas: Int32Array;
   boxes: Box[];
+  /** The runs of set pixels in raster order: row, first column, end column (exclusive) and label. */
+  runs?: LabelledRuns;
+}
+
+/** Runs of set pixels with their component labels (see {@linkcode Components}). */
+export interface LabelledRuns {
+  count: number;
+  row: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  label: Int32Array;
 }
 
 function findRoot(parent: Int32Array, label: number): number {
@@ -119,7 +131,6 @@ export function labelComponents(mask: Mask): Components {
   for (let label = 1; label <= runs; label++) {
     if (parent[label] === label && runLabel[label - 1] === label) finalLabel[label] = ++count;
   }
-  const labels = new Int32Array(rows * cols);
   const areas = new Int32Array(count + 1);
   const minX = new Int32Array(count + 1).fill(cols);
   const minY = new Int32Array(count + 1).fill(rows);
@@ -127,8 +138,8 @@ export function labelComponents(mask: Mask): Components {
   const maxY = new Int32Array(count + 1).fill(-1);
   for (let run = 0; run < runs; run++) {
     const label = finalLabel[findRoot(parent, runLabel[run])];
+    runLabel[run] = label;
     const start = runStart[run], end = runEnd[run], y = runRow[run];
-    labels.fill(label, y * cols + start, y * cols + end);
     areas[label] += end - start;
     if (start < minX[label]) minX[label] = start;
     if (end - 1 > maxX[label]) maxX[label] = end - 1;
@@ -144,7 +155,27 @@ export function labelComponents(mask: Mask): Components {
       height: maxY[label] - minY[label] + 1,
     });
   }
-  return { rows, cols, labels, count, areas, boxes };
+  const labelled: LabelledRuns = { count: runs, row: runRow, start: runStart, end: runEnd, label: runLabel };
+  // The label image is 4 bytes a pixel and most callers need only the runs: paint it on first use.
+  let labels: Int32Array | null = null;
+  return {
+    rows,
+    cols,
+    count,
+    areas,
+    boxes,
+    runs: labelled,
+    get labels(): Int32Array {
+      if (!labels) {
+        labels = new Int32Array(rows * cols);
+        for (let run = 0; run < runs; run++) {
+          const offset = runRow[run] * cols;
+          labels.fill(runLabel[run], offset + runStart[run], offset + runEnd[run]);
+        }
+      }
+      return labels;
+    },
+  };
 }
 
 /**
@@ -158,7 +189,7 @@ export function labelComponents(mask: Mask): Components {
  * ```
  */
 export function componentMask(components: Components, keep: (label: number) => boolean): Mask {
-  const { rows, cols, labels, count, boxes } = components;
+  const { rows, cols, count, boxes } = components;
   const lookup = new Uint8Array(count + 1);
   // Kept pixels lie in the kept components' boxes: only their union is walked.
   let x0 = cols, y0 = rows, x1 = 0, y1 = 0;
@@ -172,6 +203,16 @@ export function componentMask(components: Components, keep: (label: number) => b
     y1 = Math.max(y1, box.y + box.height);
   }
   const data = new Uint8Array(rows * cols);
+  const runs = components.runs;
+  if (runs) {
+    for (let run = 0; run < runs.count; run++) {
+      if (!lookup[runs.label[run]]) continue;
+      const offset = runs.row[run] * cols;
+      data.fill(1, offset + runs.start[run], offset + runs.end[run]);
+    }
+    return { rows, cols, data };
+  }
+  const labels = components.labels;
   for (let y = y0; y < y1; y++) {
     for (let i = y * cols + x0, end = y * cols + x1; i < end; i++) data[i] = lookup[labels[i]];
   }

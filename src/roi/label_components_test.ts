@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { largestComponent, removeSmallObjects } from "./area_filter.ts";
 import { fillHoles } from "./fill_holes.ts";
-import { type Components, labelComponents } from "./label_components.ts";
+import { componentMask, type Components, labelComponents } from "./label_components.ts";
 import type { Box, Mask } from "../volume.ts";
 
 function fromRows(lines: string[]) {
@@ -252,5 +252,24 @@ Deno.test("fillHoles equals a plain flood fill on odd widths and on masks not st
       const mask: Mask = { rows, cols, data };
       assert.deepEqual(fillHoles(mask).data, holesByFlood(mask), `${rows}x${cols} shift ${shift}`);
     }
+  }
+});
+
+Deno.test("componentMask from the runs equals the lookup of the label image", () => {
+  let state = 11;
+  const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const rows = 60, cols = 70;
+  const mask: Mask = {
+    rows,
+    cols,
+    data: Uint8Array.from({ length: rows * cols }, () => random() < 0.4 ? 1 : 0),
+  };
+  const components = labelComponents(mask);
+  assert.ok(components.runs && components.count > 10);
+  const imageOnly = { ...components, labels: components.labels, runs: undefined };
+  for (const keep of [(label: number) => label % 3 === 0, (label: number) => components.areas[label] >= 4]) {
+    const fromRuns = componentMask(components, keep);
+    assert.deepEqual(fromRuns.data, componentMask(imageOnly, keep).data);
+    assert.ok(fromRuns.data.some((value) => value === 1));
   }
 });
