@@ -20,7 +20,13 @@ import type { Plane } from "./plane.ts";
 export function backgroundThreshold(plane: Plane): number {
   const histogram = new Uint32Array(256);
   const data = plane.data;
-  for (let i = 0; i < data.length; i++) histogram[Math.min(255, Math.max(0, Math.round(data[i])))]++;
+  for (let i = 0; i < data.length; i++) {
+    const value = data[i];
+    // Projections of 8-bit loops hold whole grey levels: those need no rounding or clamping.
+    const level = value | 0;
+    if (level === value && level >= 0 && level <= 255) histogram[level]++;
+    else histogram[Math.min(255, Math.max(0, Math.round(value)))]++;
+  }
   let level = 0, seen = 0;
   for (; level < 255; level++) {
     seen += histogram[level];

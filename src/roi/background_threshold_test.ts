@@ -20,3 +20,21 @@ Deno.test("backgroundThreshold rises above scattered compression noise", () => {
   const threshold = backgroundThreshold({ rows, cols, data });
   assert.ok(threshold >= 2 && threshold < 80, `threshold ${threshold}`);
 });
+
+Deno.test("backgroundThreshold bins fractional and out-of-range values like the whole grey levels they round to", () => {
+  // A black floor with a little noise at 1 and 2 under bright content.
+  const whole = new Float32Array(400);
+  for (let i = 0; i < whole.length; i++) {
+    whole[i] = i < 200 ? (i % 10 === 0 ? 1 + (i % 20 === 0 ? 1 : 0) : 0) : 90;
+  }
+  const plane = (data: Float32Array) => ({ rows: 20, cols: 20, data });
+  // The floor below zero or a fraction off its level, content past 255: the same histogram.
+  const nudged = whole.map((value) => value === 0 ? -7 : value === 90 ? 90.2 : value - 0.3);
+  const expected = backgroundThreshold(plane(whole));
+  assert.equal(backgroundThreshold(plane(nudged)), expected);
+  const bright = whole.map((value) => value === 90 ? 255 : value);
+  assert.equal(
+    backgroundThreshold(plane(bright.map((value) => value === 255 ? 400 : value))),
+    backgroundThreshold(plane(bright)),
+  );
+});
