@@ -111,14 +111,11 @@ function findScanRegion(volume: Volume, options: RoiOptions): RoiResult {
   // One pass over (sampled) frames serves the blank check, the sector evidence and (sums) the
   // temporal mean the sector edges are placed on.
   const stats = temporalExtremes(volume, 16, true);
-  let brightest = 0, darkest = 255;
+  // Blank when the (8-bit) max projection holds one value: the first other value ends the scan.
   const brightness = stats.max.data;
-  for (let i = 0; i < brightness.length; i++) {
-    const value = brightness[i];
-    if (value > brightest) brightest = value;
-    if (value < darkest) darkest = value;
-  }
-  if (brightest === darkest) return none(rows, cols, BLANK);
+  let blank = brightness.length > 0;
+  for (let i = 1; blank && i < brightness.length; i++) blank = brightness[i] === brightness[0];
+  if (blank) return none(rows, cols, BLANK);
   const bounds = options.useUltrasoundRegions === false
     ? { boxes: [] as Box[], reason: "ultrasound regions not used (option)" }
     : ultrasoundRegionBounds(volume.meta.ultrasoundRegions, rows, cols);

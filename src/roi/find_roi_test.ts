@@ -142,6 +142,21 @@ Deno.test("findRoi us: OBXXXX1A without the regions sequence still fits the dark
   assert.ok(diceScore(withoutRegions.mask, withRegions.mask) > 0.99);
 });
 
+Deno.test("findRoi us: a loop of one grey level is blank too; one brighter pixel is not", () => {
+  const volume = createVolume({
+    frames: 2,
+    rows: 40,
+    cols: 50,
+    channels: 1,
+    type: "uint8",
+    meta: { format: "image" },
+  });
+  volume.data.fill(128);
+  assert.match(findRoi(volume, "us").reason!, /blank/);
+  volume.data[2 * 40 * 50 - 1] = 129; // last pixel of the second frame
+  assert.doesNotMatch(findRoi(volume, "us").reason ?? "", /blank/);
+});
+
 Deno.test("findRoi us: an all-black loop gives method none, the full frame and a reason", () => {
   const volume = createVolume({
     frames: 3,
