@@ -127,8 +127,9 @@ export function sectorEvidence(
     // Static overlays do not move: keep bright pixels near moving ones when enough of the image moves.
     const moving = maskAnd(options.changed ?? anyChange(stats, 2), evidence);
     if (maskArea(moving) > 0.02 * maskArea(evidence)) {
-      const near = binaryDilation(moving, Math.max(3, Math.round(0.03 * size)));
-      evidence.data.set(maskAnd(evidence, near).data);
+      const near = binaryDilation(moving, Math.max(3, Math.round(0.03 * size))).data;
+      const kept = evidence.data;
+      for (let i = 0; i < kept.length; i++) kept[i] &= near[i];
     }
   }
 
