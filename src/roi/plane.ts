@@ -78,11 +78,17 @@ export function maskArea(mask: Mask): number {
  */
 export function maskBoundingBox(mask: Mask): Box | null {
   const { rows, cols, data } = mask;
+  const packed = words(data);
   let minX = cols, minY = rows, maxX = -1, maxY = -1;
   for (let y = 0; y < rows; y++) {
     const offset = y * cols;
     // Only each row's outer zero runs are walked: a region's rows are mostly set in the middle.
     let left = 0;
+    if (packed) {
+      // Whole zero words at once (empty rows are most of a frame around a region).
+      while (left < cols && ((offset + left) & 3) !== 0 && data[offset + left] === 0) left++;
+      while (left + 4 <= cols && packed[(offset + left) >> 2] === 0) left += 4;
+    }
     while (left < cols && data[offset + left] === 0) left++;
     if (left === cols) continue;
     let right = cols - 1;
@@ -133,6 +139,26 @@ export function maskAnd(a: Mask, b: Mask): Mask {
   }
   for (let i = start; i < out.data.length; i++) out.data[i] = a.data[i] & b.data[i];
   return out;
+}
+
+/**
+ * Pixel-wise AND of two masks of the same size, into the first.
+ *
+ * @example
+ * ```ts
+ * const a = { rows: 1, cols: 2, data: new Uint8Array([1, 1]) };
+ * maskAndInto(a, { rows: 1, cols: 2, data: new Uint8Array([0, 1]) }).data; // [0, 1]
+ * ```
+ */
+export function maskAndInto(target: Mask, other: Mask): Mask {
+  const [wordsTarget, wordsOther] = [words(target.data), words(other.data)];
+  let start = 0;
+  if (wordsTarget && wordsOther) {
+    for (let i = 0; i < wordsTarget.length; i++) wordsTarget[i] &= wordsOther[i];
+    start = wordsTarget.length * 4;
+  }
+  for (let i = start; i < target.data.length; i++) target.data[i] &= other.data[i];
+  return target;
 }
 
 /**

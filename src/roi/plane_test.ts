@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readVolume } from "../io/read.ts";
 import type { Mask } from "../volume.ts";
 import { diceScore } from "../metrics.ts";
-import { maskAnd, maskArea, maskBoundingBox, maskDice, maskOr, unionBox } from "./plane.ts";
+import { maskAnd, maskAndInto, maskArea, maskBoundingBox, maskDice, maskOr, unionBox } from "./plane.ts";
 
 /** Two masks of a real echo frame (bright pixels, and pixels of the red channel above a level). */
 async function echoMasks(): Promise<[Mask, Mask]> {
@@ -26,6 +26,32 @@ Deno.test("maskAnd and maskOr equal the byte loops, word-aligned or not, with a 
     const [a, b] = [view(bright), view(red)];
     assert.deepEqual(maskAnd(a, b).data, a.data.map((value, i) => value & b.data[i]), `skip ${skip}`);
     assert.deepEqual(maskOr(a, b).data, a.data.map((value, i) => value | b.data[i]), `skip ${skip}`);
+    const expected = a.data.map((value, i) => value & b.data[i]);
+    const target = { ...a, data: a.data.slice() };
+    assert.equal(maskAndInto(target, b), target);
+    assert.deepEqual(target.data, expected, `into, skip ${skip}`);
+  }
+});
+
+Deno.test("maskBoundingBox equals the box of every set pixel on odd widths and views off a word", () => {
+  let state = 9;
+  const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (const [rows, cols] of [[13, 17], [20, 64], [9, 3], [1, 1]]) {
+    for (const skip of [0, 1, 2]) {
+      for (let trial = 0; trial < 20; trial++) {
+        const data = new Uint8Array(rows * cols + skip).subarray(skip);
+        const count = Math.floor(random() * 4);
+        for (let k = 0; k < count; k++) data[Math.floor(random() * data.length)] = 1;
+        let x0 = cols, y0 = rows, x1 = -1, y1 = -1;
+        for (let i = 0; i < data.length; i++) {
+          if (!data[i]) continue;
+          const x = i % cols, y = Math.floor(i / cols);
+          [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+        }
+        const expected = x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+        assert.deepEqual(maskBoundingBox({ rows, cols, data }), expected, `${rows}x${cols} skip ${skip}`);
+      }
+    }
   }
 });
 
