@@ -14,7 +14,7 @@ import { convexHullMask } from "./convex_hull.ts";
 import { fillHoles } from "./fill_holes.ts";
 import { clearFlatBands } from "./flat_bands.ts";
 import { componentMask, labelComponents } from "./label_components.ts";
-import { createMask, maskAnd, maskArea, maskBoundingBox, maskDice, unionBox } from "./plane.ts";
+import { createMask, maskAnd, maskAndInto, maskArea, maskBoundingBox, maskDice, unionBox } from "./plane.ts";
 import { fitLineRansac } from "./robust_line.ts";
 import { type EdgeCrossing, levelCrossing } from "./edge_profile.ts";
 import { anyChange, type TemporalExtremes, temporalExtremes, temporalMeanSampler } from "./temporal_stats.ts";
@@ -127,9 +127,8 @@ export function sectorEvidence(
     // Static overlays do not move: keep bright pixels near moving ones when enough of the image moves.
     const moving = maskAnd(options.changed ?? anyChange(stats, 2), evidence);
     if (maskArea(moving) > 0.02 * maskArea(evidence)) {
-      const near = binaryDilation(moving, Math.max(3, Math.round(0.03 * size))).data;
-      const kept = evidence.data;
-      for (let i = 0; i < kept.length; i++) kept[i] &= near[i];
+      const near = binaryDilation(moving, Math.max(3, Math.round(0.03 * size)));
+      maskAndInto(evidence, near);
     }
   }
 
