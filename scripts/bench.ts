@@ -103,6 +103,18 @@ const HEADLINES: Headline[] = [
     higherIsBetter: true,
   },
   {
+    label: "us end-to-end --jobs 1 pinned to one CPU",
+    path: "endToEnd.us.jobs1Pinned.framesPerSecond",
+    unit: "frames/s",
+    higherIsBetter: true,
+  },
+  {
+    label: "scaling jobs2/jobs1 pinned to one CPU",
+    path: "endToEnd.us.scalingPinned",
+    unit: "x",
+    higherIsBetter: true,
+  },
+  {
     label: "us end-to-end peak RSS j2",
     path: "endToEnd.us.jobs2.peakRssMB",
     unit: "MB",
@@ -159,6 +171,18 @@ const HEADLINES: Headline[] = [
     higherIsBetter: true,
   },
   {
+    label: "codec floor pinned to one CPU",
+    path: "codecFloor.pinned.framesPerSecond",
+    unit: "frames/s",
+    higherIsBetter: true,
+  },
+  {
+    label: "end-to-end/floor, both pinned to one CPU",
+    path: "codecFloor.endToEndOverFloorPinned",
+    unit: "x",
+    higherIsBetter: true,
+  },
+  {
     label: "end-to-end --jobs 2/floor two streams",
     path: "codecFloor.endToEndJobs2OverTwoStreams",
     unit: "x",
@@ -180,9 +204,9 @@ export async function runBench(
   const plan = flags.quick ? QUICK : FULL;
   const work = await Deno.makeTempDir({ prefix: "logik-bench-" });
   const started = performance.now();
-  const stage = async (title: string, request: StageRequest): Promise<StageOutcome> => {
+  const stage = async (title: string, request: StageRequest, cpus?: string): Promise<StageOutcome> => {
     const t0 = performance.now();
-    const outcome = await runStageProcess(request, STAGE_TIMEOUT_S);
+    const outcome = await runStageProcess(request, STAGE_TIMEOUT_S, { cpus });
     const note = outcome.error
       ? `FAILED: ${outcome.error}`
       : `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -246,8 +270,18 @@ export async function runBench(
       jobs: 1,
       threads: 1,
     });
+    // Pinned to one CPU, encoder and OCR threads included: one worker on exactly one core, the unit
+    // --jobs 2 adds a second of. Its floor is pinned likewise.
+    const jobs1Pinned = await stage("us end-to-end --jobs 1 --threads 1, pinned to CPU 0", {
+      stage: "e2e",
+      input: loops,
+      mode: "us",
+      jobs: 1,
+      threads: 1,
+    }, "0");
     const mp4 = await stage("us end-to-end MP4", { stage: "e2e", input: MP4_FILE, mode: "us", jobs: 1 });
     const floor = await stage("codec floor", { stage: "floor", dir: loops });
+    const floorPinned = await stage("codec floor, pinned to CPU 0", { stage: "floor", dir: loops }, "0");
     // Two floor processes at once, each on half the files: the floor with both cores, to set against
     // --jobs 2 (one floor stream keeps about 1.4 cores busy, --jobs 2 about 1.95).
     const floor2 = combineStreams(
@@ -302,6 +336,9 @@ export async function runBench(
           jobs1Threads1,
           scaling: ratio(jobs2.framesPerSecond, jobs1.framesPerSecond),
           scalingOneCore: ratio(jobs2.framesPerSecond, jobs1Threads1.framesPerSecond),
+          jobs1Pinned,
+          // --jobs 2 on both cores against one worker held to one core.
+          scalingPinned: ratio(jobs2.framesPerSecond, jobs1Pinned.framesPerSecond),
         },
         mp4,
         large,
@@ -316,6 +353,9 @@ export async function runBench(
         cpuCostRatioJobs1: ratio(cpuMsPerFrame(floor), cpuMsPerFrame(jobs1)),
         cpuCostRatioJobs2: ratio(cpuMsPerFrame(floor), cpuMsPerFrame(jobs2)),
         twoStreams: floor2,
+        pinned: floorPinned,
+        // One core each: the pipeline against the floor, both held to CPU 0.
+        endToEndOverFloorPinned: ratio(jobs1Pinned.framesPerSecond, floorPinned.framesPerSecond),
         // Like for like: --jobs 2 against the floor run as two streams at once.
         endToEndJobs2OverTwoStreams: ratio(jobs2.framesPerSecond, floor2.framesPerSecond),
       },

@@ -9,20 +9,31 @@ import { RESULT_MARKER, type StageRequest } from "./stage_main.ts";
 export type StageOutcome = Record<string, unknown> & { error?: string };
 
 /**
- * Spawn `stage_main.ts` for `request`, with a timeout in seconds.
+ * Spawn `stage_main.ts` for `request`, with a timeout in seconds. With `cpus` (a `taskset -c` list,
+ * e.g. "0"), the process and every thread it starts run on those CPUs only.
  *
  * @example
  * ```ts
  * const outcome = await runStageProcess({ stage: "floor", dir: "/tmp/echos" }, 300);
+ * const oneCore = await runStageProcess({ stage: "floor", dir: "/tmp/echos" }, 300, { cpus: "0" });
  * ```
  */
-export async function runStageProcess(request: StageRequest, timeoutSeconds: number): Promise<StageOutcome> {
+export async function runStageProcess(
+  request: StageRequest,
+  timeoutSeconds: number,
+  options: { cpus?: string } = {},
+): Promise<StageOutcome> {
   const entry = new URL("./stage_main.ts", import.meta.url).pathname;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", entry, JSON.stringify(request)],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const denoArgs = ["run", "-A", entry, JSON.stringify(request)];
+  if (options.cpus !== undefined && !await hasTaskset()) {
+    return {
+      error: `${request.stage} stage not run: pinning to CPUs ${options.cpus} needs taskset (util-linux)`,
+    };
+  }
+  const [command, args] = options.cpus === undefined
+    ? [Deno.execPath(), denoArgs]
+    : ["taskset", ["-c", options.cpus, Deno.execPath(), ...denoArgs]];
+  const child = new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).spawn();
   const timer = setTimeout(() => {
     try {
       child.kill("SIGKILL");
@@ -43,4 +54,13 @@ export async function runStageProcess(request: StageRequest, timeoutSeconds: num
   return {
     error: `${request.stage} stage failed: ${why}${timedOut}; ${stderr.slice(-3).join(" | ")}`.slice(0, 600),
   };
+}
+
+async function hasTaskset(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("taskset", { args: ["-V"], stdout: "null", stderr: "null" }).output())
+      .success;
+  } catch {
+    return false;
+  }
 }

@@ -50,7 +50,21 @@ export async function runStage(request: StageRequest): Promise<Record<string, un
       result = await runOptionalBench(request.name, request.options);
       break;
   }
-  return { ...(result as Record<string, unknown>), peakRssMB: peakRssMb(sampler.stop()) };
+  return {
+    ...(result as Record<string, unknown>),
+    peakRssMB: peakRssMb(sampler.stop()),
+    cpusAllowed: await cpusAllowed(),
+  };
+}
+
+/** The CPUs this process may run on (Linux `Cpus_allowed_list`), or null elsewhere. */
+async function cpusAllowed(): Promise<string | null> {
+  try {
+    const status = await Deno.readTextFile("/proc/self/status");
+    return status.match(/^Cpus_allowed_list:\s*(\S+)/m)?.[1] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 if (import.meta.main) {
