@@ -69,6 +69,11 @@ export interface ChangingRegionOptions {
   maxLineHeight?: number;
   /** Context added around each line-shaped area (the detector needs some around small text). Default 16 px. */
   margin?: number;
+  /**
+   * Line-shaped areas above this share of the frame are mostly pieces of the anatomy: only those
+   * outside the convex hull of the tall areas are then kept. Default: all are kept.
+   */
+  maxLineFraction?: number;
 }
 
 /** Where a loop changes: line-shaped areas (overlays that change) and the share taken by anatomy. */
@@ -79,6 +84,8 @@ export interface ChangingRegions {
   anatomyFraction: number;
   /** Summed area of `lines` as a fraction of the frame. */
   lineFraction: number;
+  /** True when the line-shaped areas inside the anatomy's hull were left out (see `maxLineFraction`). */
+  insideAnatomyLeftOut: boolean;
 }
 
 /**
@@ -107,11 +114,8 @@ export function changingRegions(
   const { labels, components } = labelComponents(grouped, rows, cols);
   const maxLineHeight = options.maxLineHeight ?? 64;
   const margin = options.margin ?? 16;
-  const tall = components.filter((c) => c.y1 - c.y0 + 1 > maxLineHeight);
-  // Dim speckle changes too sparsely to join up: its pieces are line-shaped but lie within the
-  // moving anatomy's hull, where the summary, not a per-frame search, finds text.
-  const anatomyHull = tall.length > 0 ? convexHullMask(componentsMask(labels, tall, rows, cols)).data : null;
   const lines: Box[] = [];
+  const centres: number[] = [];
   let anatomy = 0;
   for (const c of components) {
     const width = c.x1 - c.x0 + 1;
@@ -120,17 +124,37 @@ export function changingRegions(
       anatomy += width * height;
       continue;
     }
-    const centre = Math.round((c.y0 + c.y1) / 2) * cols + Math.round((c.x0 + c.x1) / 2);
-    if (anatomyHull?.[centre]) continue;
     const x0 = Math.max(0, c.x0 - margin);
     const y0 = Math.max(0, c.y0 - margin);
     const x1 = Math.min(cols, c.x1 + 1 + margin);
     const y1 = Math.min(rows, c.y1 + 1 + margin);
     lines.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+    centres.push(Math.round((c.y0 + c.y1) / 2) * cols + Math.round((c.x0 + c.x1) / 2));
   }
-  const merged = mergeNearby(lines, margin);
-  const lineArea = merged.reduce((sum, box) => sum + box.width * box.height, 0);
-  return { lines: merged, anatomyFraction: anatomy / pixels, lineFraction: lineArea / pixels };
+  const anatomyFraction = anatomy / pixels;
+  const all = mergeNearby(lines, margin);
+  const allFraction = areaOf(all) / pixels;
+  if (allFraction <= (options.maxLineFraction ?? Infinity)) {
+    return { lines: all, anatomyFraction, lineFraction: allFraction, insideAnatomyLeftOut: false };
+  }
+  // Too much to search piece by piece: dim speckle that changes too sparsely to join up splits the
+  // anatomy into line-shaped pieces. Those inside the hull of the tall areas are left to the summary.
+  const tall = components.filter((c) => c.y1 - c.y0 + 1 > maxLineHeight);
+  if (tall.length === 0) {
+    return { lines: all, anatomyFraction, lineFraction: allFraction, insideAnatomyLeftOut: false };
+  }
+  const anatomyHull = convexHullMask(componentsMask(labels, tall, rows, cols)).data;
+  const outside = mergeNearby(lines.filter((_, index) => !anatomyHull[centres[index]]), margin);
+  return {
+    lines: outside,
+    anatomyFraction,
+    lineFraction: areaOf(outside) / pixels,
+    insideAnatomyLeftOut: true,
+  };
+}
+
+function areaOf(boxes: Box[]): number {
+  return boxes.reduce((sum, box) => sum + box.width * box.height, 0);
 }
 
 /** The pixels of some labelled components, as a mask. */

@@ -88,7 +88,13 @@ Deno.test("changingRegions takes dim speckle inside the moving sector for anatom
   // The bench's echo loop: its dim speckle changes in scattered, line-shaped pieces across the sector.
   const bytes = await echoDicom({ seed: 5, frames: 32, rows: 600, cols: 800, compression: "jpeg" });
   const loop = toDisplay8(await readDicom(bytes, { path: "synthetic_echo.dcm" }));
-  const { lines, lineFraction, anatomyFraction } = changingRegions(loop, [0, 15, 31]);
+  const everyLine = changingRegions(loop, [0, 15, 31]);
+  assert.ok(everyLine.lineFraction > 0.2, `all line-shaped pieces: ${everyLine.lineFraction}`);
+  assert.equal(everyLine.insideAnatomyLeftOut, false);
+  const { lines, lineFraction, anatomyFraction, insideAnatomyLeftOut } = changingRegions(loop, [0, 15, 31], {
+    maxLineFraction: 0.2,
+  });
+  assert.ok(insideAnatomyLeftOut);
   assert.ok(anatomyFraction > 0.5, `anatomy fraction ${anatomyFraction}`);
   assert.ok(lineFraction < 0.05, `line fraction ${lineFraction}: speckle pieces taken for changing text`);
   // The clock (top right) turns a second at frame 30 and must stay a line to search.

@@ -82,8 +82,8 @@ export interface VolumeTextOptions {
 
 /**
  * Line-shaped changing areas above this share of the frame are searched as whole frames instead: a
- * clock or an ECG sweep takes 1-13% of an echo frame; more means moving anatomy outside the hull of
- * its tall parts was split into strips, which would send speckle candidates to the recogniser.
+ * clock or an ECG sweep takes 1-13% of an echo frame. Above it the pieces inside the anatomy's hull
+ * are left out first (dim speckle split into strips: 24-35% of the bench loops).
  */
 const MAX_LINE_FRACTION = 0.2;
 /** Anatomy (tall changing areas) above this share of the frame may hide changing text: whole frames then. */
@@ -491,7 +491,9 @@ async function findTextBoxes(
   if (!loop) return seen;
   // Each frame is then searched where the loop changes outside the anatomy (the summary holds the
   // rest), or whole, quickly, when changing areas are not line-shaped enough to be told apart.
-  const changes = quick ? changingRegions(volume8, framesScanned) : undefined;
+  const changes = quick
+    ? changingRegions(volume8, framesScanned, { maxLineFraction: MAX_LINE_FRACTION })
+    : undefined;
   const wholeFrames = !changes || changes.lineFraction > MAX_LINE_FRACTION ||
     changes.anatomyFraction > MAX_ANATOMY_FRACTION;
   for (const f of framesScanned) {
@@ -504,7 +506,10 @@ async function findTextBoxes(
       }
       continue;
     }
-    const candidates = wholeFrames
+    // With the anatomy's pieces left out of the changing lines, the first frame is still searched
+    // whole: static labels in the sector that the summary missed are on every frame alike.
+    const whole = wholeFrames || (changes.insideAnatomyLeftOut && f === framesScanned[0]);
+    const candidates = whole
       ? await engine.detector.detect(frame, QUICK_SCAN)
       : await detectInAreas(engine, frame, changes.lines);
     for (const box of candidates) {
