@@ -12,6 +12,7 @@ import initWabt from "wabt";
 export const KERNELS = [
   { wat: "src/kernels/byte_extremes.wat", module: "src/kernels/byte_extremes_wasm.ts" },
   { wat: "src/kernels/within_distance.wat", module: "src/kernels/within_distance_wasm.ts" },
+  { wat: "src/kernels/mask_dilation.wat", module: "src/kernels/mask_dilation_wasm.ts" },
 ] as const;
 
 /**

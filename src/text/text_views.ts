@@ -8,6 +8,7 @@ import { type Box, type Frame8, frameLength, type Volume } from "../volume.ts";
 import { type Component, labelComponents } from "./label_components.ts";
 import { convexHullMask } from "../roi/convex_hull.ts";
 import { brightestExtremes, sampleMinimum } from "../kernels/byte_extremes.ts";
+import { dilateRect } from "../kernels/mask_dilation.ts";
 
 /** Chroma below this (max − min of R, G, B) is grey: JPEG and 4:2:2 subsampling tint grey pixels a little. */
 const GREY_CHROMA = 24;
@@ -110,7 +111,7 @@ export function changingRegions(
   const tolerance = options.tolerance ?? 24;
   const changing = new Uint8Array(pixels);
   for (let p = 0; p < pixels; p++) if (high[p] - low[p] > tolerance) changing[p] = 1;
-  const grouped = dilateBox(changing, rows, cols, 4, 2);
+  const grouped = dilateRect(changing, rows, cols, 4, 2);
   const { labels, components } = labelComponents(grouped, rows, cols);
   const maxLineHeight = options.maxLineHeight ?? 64;
   const margin = options.margin ?? 16;
@@ -200,37 +201,6 @@ function mergeNearby(boxes: Box[], gap: number): Box[] {
         merged = true;
         break;
       }
-    }
-  }
-  return out;
-}
-
-/** Rectangular binary dilation by radii (rx, ry) with running distances, separable. */
-function dilateBox(mask: Uint8Array, rows: number, cols: number, rx: number, ry: number): Uint8Array {
-  const horizontal = new Uint8Array(mask.length);
-  for (let y = 0; y < rows; y++) {
-    let last = -Infinity;
-    for (let x = 0; x < cols; x++) {
-      if (mask[y * cols + x]) last = x;
-      if (x - last <= rx) horizontal[y * cols + x] = 1;
-    }
-    last = Infinity;
-    for (let x = cols - 1; x >= 0; x--) {
-      if (mask[y * cols + x]) last = x;
-      if (last - x <= rx) horizontal[y * cols + x] = 1;
-    }
-  }
-  const out = new Uint8Array(mask.length);
-  for (let x = 0; x < cols; x++) {
-    let last = -Infinity;
-    for (let y = 0; y < rows; y++) {
-      if (horizontal[y * cols + x]) last = y;
-      if (y - last <= ry) out[y * cols + x] = 1;
-    }
-    last = Infinity;
-    for (let y = rows - 1; y >= 0; y--) {
-      if (horizontal[y * cols + x]) last = y;
-      if (last - y <= ry) out[y * cols + x] = 1;
     }
   }
   return out;
