@@ -13,6 +13,7 @@ export const KERNELS = [
   { wat: "src/kernels/byte_extremes.wat", module: "src/kernels/byte_extremes_wasm.ts" },
   { wat: "src/kernels/within_distance.wat", module: "src/kernels/within_distance_wasm.ts" },
   { wat: "src/kernels/mask_dilation.wat", module: "src/kernels/mask_dilation_wasm.ts" },
+  { wat: "src/kernels/vertical_strokes.wat", module: "src/kernels/vertical_strokes_wasm.ts" },
 ] as const;
 
 /**

@@ -98,3 +98,19 @@ export function sampleMinimum(
   }
   return memory.slice(lowAt, lowAt + samples);
 }
+
+/**
+ * The brightest channel of each pixel of one interleaved RGB frame.
+ *
+ * @example
+ * ```ts
+ * brightestChannel(new Uint8Array([10, 0, 3, 5, 6, 2]), 2); // Uint8Array [10, 6]
+ * ```
+ */
+export function brightestChannel(rgb: Uint8Array, pixels: number): Uint8Array {
+  const wasm = kernelsWith(4 * pixels);
+  const memory = new Uint8Array(wasm.memory.buffer);
+  memory.set(rgb.subarray(0, 3 * pixels), 0);
+  wasm.brightestOfRgb(0, 3 * pixels, pixels);
+  return memory.slice(3 * pixels, 4 * pixels);
+}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readVolume } from "../io/read.ts";
 import { frameLength } from "../volume.ts";
-import { brightestExtremes, sampleMinimum } from "./byte_extremes.ts";
+import { brightestChannel, brightestExtremes, sampleMinimum } from "./byte_extremes.ts";
 
 /** The plain loops the kernels replace. */
 function referenceExtremes(data: Uint8Array, pixels: number, channels: number, frames: number[]) {
@@ -93,4 +93,14 @@ Deno.test("brightestExtremes sums the brightest channel per pixel when asked, up
   const all = Array.from({ length: 257 }, (_, f) => f);
   assert.deepEqual(brightestExtremes(white, odd, 1, all, true).sums, new Uint16Array(odd).fill(65535));
   assert.equal(brightestExtremes(white, odd, 1, [...all, 257], true).sums, undefined);
+});
+
+Deno.test("brightestChannel equals the per-pixel maximum on a real colour frame with a scalar tail", async () => {
+  const loop = await readVolume("fixtures/inputs/case_0000.dcm");
+  const data = loop.data as Uint8Array;
+  const pixels = loop.rows * loop.cols - 7;
+  const expected = new Uint8Array(pixels);
+  for (let p = 0; p < pixels; p++) expected[p] = Math.max(data[3 * p], data[3 * p + 1], data[3 * p + 2]);
+  assert.ok(expected.some((v, p) => v !== data[3 * p]), "some pixel is brightest outside red");
+  assert.deepEqual(brightestChannel(data, pixels), expected);
 });

@@ -7,6 +7,9 @@
 import { textMask } from "./text_mask.ts";
 import type { Box, Frame8 } from "../volume.ts";
 import { labelComponents } from "./label_components.ts";
+import { dilateRect } from "../kernels/mask_dilation.ts";
+import { brightestChannel } from "../kernels/byte_extremes.ts";
+import { verticalStrokes } from "../kernels/vertical_strokes.ts";
 
 /** Options of {@link strokeCandidates}. */
 export interface StrokeCandidateOptions {
@@ -109,7 +112,7 @@ function strokeGroups(
   cols: number,
   joinY: number,
 ): StrokeGroup[] {
-  const { labels, components } = labelComponents(dilate(strokes, rows, cols, JOIN_X, joinY), rows, cols);
+  const { labels, components } = labelComponents(dilateRect(strokes, rows, cols, JOIN_X, joinY), rows, cols);
   const groups: StrokeGroup[] = components.map(() => ({
     members: [],
     all: emptyStats(),
@@ -207,13 +210,7 @@ function brightness(frame: Frame8): Uint8Array {
     out.set(data.subarray(0, out.length));
     return out;
   }
-  if (channels === 3) {
-    for (let p = 0, i = 0; p < out.length; p++, i += 3) {
-      const rg = data[i] > data[i + 1] ? data[i] : data[i + 1];
-      out[p] = rg > data[i + 2] ? rg : data[i + 2];
-    }
-    return out;
-  }
+  if (channels === 3) return brightestChannel(data, out.length);
   for (let p = 0, i = 0; p < out.length; p++, i += channels) {
     let value = data[i];
     for (let c = 1; c < channels; c++) if (data[i + c] > value) value = data[i + c];
@@ -232,6 +229,9 @@ function strokePixels(bright: Uint8Array, rows: number, cols: number, options: S
   const contrast = options.contrast ?? 40;
   const minStroke = options.minStroke ?? 6;
   const maxStroke = options.maxStroke ?? 24;
+  const fast = verticalStrokes(bright, rows, cols, { contrast, minStroke, maxStroke });
+  if (fast) return fast;
+  // The plain loops, for frames or thresholds the kernel does not take.
   const ridge = new Uint8Array(rows * cols);
   for (let y = 0; y < rows; y++) {
     for (let x = 3; x < cols - 3; x++) {
@@ -243,7 +243,7 @@ function strokePixels(bright: Uint8Array, rows: number, cols: number, options: S
       if (value - (nearSide < farSide ? nearSide : farSide) >= contrast) ridge[p] = 1;
     }
   }
-  const wide = dilate(ridge, rows, cols, 1, 0);
+  const wide = dilateRect(ridge, rows, cols, 1, 0);
   const strokes = new Uint8Array(rows * cols);
   // Vertical runs of every column at once, walking rows in memory order.
   const start = new Int32Array(cols).fill(-1);
@@ -284,24 +284,4 @@ function surroundings(frame: Frame8, bright: Uint8Array, box: Box): { p90: numbe
   let p90 = 0;
   while (p90 < 255 && seen + histogram[p90] < 0.9 * count) seen += histogram[p90++];
   return { p90, coloured: coloured / count };
-}
-
-/** Binary dilation by a (2·rx+1)×(2·ry+1) rectangle, separable. */
-function dilate(mask: Uint8Array, rows: number, cols: number, rx: number, ry: number): Uint8Array {
-  const horizontal = new Uint8Array(mask.length);
-  for (let y = 0; y < rows; y++) {
-    const row = y * cols;
-    for (let x = 0; x < cols; x++) {
-      if (mask[row + x]) horizontal.fill(1, row + Math.max(0, x - rx), row + Math.min(cols, x + rx + 1));
-    }
-  }
-  if (ry === 0) return horizontal;
-  const out = new Uint8Array(mask.length);
-  for (let y = 0; y < rows; y++) {
-    for (let x = 0; x < cols; x++) {
-      if (!horizontal[y * cols + x]) continue;
-      for (let yy = Math.max(0, y - ry); yy <= Math.min(rows - 1, y + ry); yy++) out[yy * cols + x] = 1;
-    }
-  }
-  return out;
 }
