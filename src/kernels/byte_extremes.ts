@@ -9,6 +9,8 @@ import { WASM_BASE64 } from "./byte_extremes_wasm.ts";
 interface KernelExports {
   memory: WebAssembly.Memory;
   brightestOfRgb(source: number, target: number, pixels: number): void;
+  chromaOfRgb(source: number, target: number, pixels: number, threshold: number): number;
+  rangeAboveInto(low: number, high: number, target: number, count: number, tolerance: number): void;
   extremesInto(source: number, low: number, high: number, count: number): void;
   minimumInto(source: number, low: number, count: number): void;
   sumInto(source: number, sum: number, count: number): void;
@@ -113,4 +115,54 @@ export function brightestChannel(rgb: Uint8Array, pixels: number): Uint8Array {
   memory.set(rgb.subarray(0, 3 * pixels), 0);
   wasm.brightestOfRgb(0, 3 * pixels, pixels);
   return memory.slice(3 * pixels, 4 * pixels);
+}
+
+/**
+ * The chroma (max − min of R, G, B) of each pixel of one interleaved RGB frame where it reaches
+ * `threshold` (an integer 1..255), 0 elsewhere, and how many pixels reach it.
+ *
+ * @example
+ * ```ts
+ * chromaAbove(new Uint8Array([90, 90, 99, 255, 255, 0]), 2, 24); // { chroma: [0, 255], count: 1 }
+ * ```
+ */
+export function chromaAbove(
+  rgb: Uint8Array,
+  pixels: number,
+  threshold: number,
+): { chroma: Uint8Array; count: number } {
+  if (!(Number.isInteger(threshold) && threshold >= 1 && threshold <= 255)) {
+    throw new RangeError(`chromaAbove: threshold ${threshold}`);
+  }
+  const wasm = kernelsWith(4 * pixels);
+  const memory = new Uint8Array(wasm.memory.buffer);
+  memory.set(rgb.subarray(0, 3 * pixels), 0);
+  const count = wasm.chromaOfRgb(0, 3 * pixels, pixels, threshold);
+  return { chroma: memory.slice(3 * pixels, 4 * pixels), count };
+}
+
+/**
+ * 1 where `high` exceeds `low` by more than `tolerance`, else 0.
+ *
+ * @example
+ * ```ts
+ * rangeAbove(new Uint8Array([10, 10]), new Uint8Array([30, 40]), 24); // Uint8Array [0, 1]
+ * ```
+ */
+export function rangeAbove(low: Uint8Array, high: Uint8Array, tolerance: number): Uint8Array {
+  const count = low.length;
+  // Differences are whole numbers: exceeding t is exceeding floor(t), which the kernel takes up to 254.
+  const whole = Math.floor(tolerance);
+  if (whole > 254) return new Uint8Array(count);
+  if (!(whole >= 0)) {
+    const out = new Uint8Array(count);
+    for (let p = 0; p < count; p++) if (high[p] - low[p] > tolerance) out[p] = 1;
+    return out;
+  }
+  const wasm = kernelsWith(3 * count);
+  const memory = new Uint8Array(wasm.memory.buffer);
+  memory.set(low, 0);
+  memory.set(high.subarray(0, count), count);
+  wasm.rangeAboveInto(0, count, 2 * count, count, whole);
+  return memory.slice(2 * count, 3 * count);
 }

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { readVolume } from "../io/read.ts";
 import { frameLength } from "../volume.ts";
-import { brightestChannel, brightestExtremes, sampleMinimum } from "./byte_extremes.ts";
+import {
+  brightestChannel,
+  brightestExtremes,
+  chromaAbove,
+  rangeAbove,
+  sampleMinimum,
+} from "./byte_extremes.ts";
 
 /** The plain loops the kernels replace. */
 function referenceExtremes(data: Uint8Array, pixels: number, channels: number, frames: number[]) {
@@ -103,4 +109,40 @@ Deno.test("brightestChannel equals the per-pixel maximum on a real colour frame 
   for (let p = 0; p < pixels; p++) expected[p] = Math.max(data[3 * p], data[3 * p + 1], data[3 * p + 2]);
   assert.ok(expected.some((v, p) => v !== data[3 * p]), "some pixel is brightest outside red");
   assert.deepEqual(brightestChannel(data, pixels), expected);
+});
+
+Deno.test("chromaAbove equals the per-pixel chroma and count on a real colour frame with a scalar tail", async () => {
+  const loop = await readVolume("fixtures/inputs/case_0000.dcm");
+  const data = loop.data as Uint8Array;
+  const pixels = loop.rows * loop.cols - 7;
+  for (const threshold of [24, 1, 255]) {
+    const chroma = new Uint8Array(pixels);
+    let count = 0;
+    for (let p = 0; p < pixels; p++) {
+      const r = data[3 * p], g = data[3 * p + 1], b = data[3 * p + 2];
+      const value = Math.max(r, g, b) - Math.min(r, g, b);
+      if (value >= threshold) chroma[p] = value, count++;
+    }
+    if (threshold === 24) assert.ok(count > 0 && count < pixels, "the frame has colour and grey");
+    assert.deepEqual(chromaAbove(data, pixels, threshold), { chroma, count });
+  }
+  assert.throws(() => chromaAbove(data, pixels, 0), RangeError);
+});
+
+Deno.test("rangeAbove equals the per-pixel test on a real loop's extremes, for any tolerance", async () => {
+  const loop = await readVolume("fixtures/inputs/case_0000.dcm");
+  const pixels = loop.rows * loop.cols - 7;
+  const { low, high } = brightestExtremes(loop.data as Uint8Array, loop.rows * loop.cols, 3, [0, 3, 4, 9]);
+  // Swapped arrays give negative differences too.
+  for (const [a, b] of [[low, high], [high, low]]) {
+    for (const tolerance of [24, 0, 24.5, 254, 255, -1, -0.5, -300]) {
+      const expected = new Uint8Array(pixels);
+      for (let p = 0; p < pixels; p++) expected[p] = b[p] - a[p] > tolerance ? 1 : 0;
+      assert.deepEqual(
+        rangeAbove(a.subarray(0, pixels), b.subarray(0, pixels), tolerance),
+        expected,
+        `${tolerance}`,
+      );
+    }
+  }
 });

@@ -7,7 +7,7 @@
 import { type Box, type Frame8, frameLength, type Volume } from "../volume.ts";
 import { type Component, labelComponents } from "./label_components.ts";
 import { convexHullMask } from "../roi/convex_hull.ts";
-import { brightestExtremes, sampleMinimum } from "../kernels/byte_extremes.ts";
+import { brightestExtremes, chromaAbove, rangeAbove, sampleMinimum } from "../kernels/byte_extremes.ts";
 import { dilateRect } from "../kernels/mask_dilation.ts";
 
 /** Chroma below this (max − min of R, G, B) is grey: JPEG and 4:2:2 subsampling tint grey pixels a little. */
@@ -28,18 +28,9 @@ const MIN_CHROMATIC_FRACTION = 0.0005;
 export function chromaView(frame: Frame8, minFraction = MIN_CHROMATIC_FRACTION): Frame8 | null {
   if (frame.channels !== 3) return null;
   const { rows, cols, data } = frame;
-  const out = new Uint8Array(rows * cols);
-  let chromatic = 0;
-  for (let p = 0, i = 0; p < out.length; p++, i += 3) {
-    const r = data[i], g = data[i + 1], b = data[i + 2];
-    const chroma = Math.max(r, g, b) - Math.min(r, g, b);
-    if (chroma >= GREY_CHROMA) {
-      out[p] = chroma;
-      chromatic++;
-    }
-  }
-  if (chromatic === 0 || chromatic < minFraction * out.length) return null;
-  return { rows, cols, channels: 1, data: out };
+  const { chroma, count } = chromaAbove(data, rows * cols, GREY_CHROMA);
+  if (count === 0 || count < minFraction * chroma.length) return null;
+  return { rows, cols, channels: 1, data: chroma };
 }
 
 /**
@@ -109,8 +100,7 @@ export function changingRegions(
   // The largest channel: a colour clock on a dark panel changes mostly in one channel.
   const { low, high } = brightestExtremes(volume.data as Uint8Array, pixels, channels, frames);
   const tolerance = options.tolerance ?? 24;
-  const changing = new Uint8Array(pixels);
-  for (let p = 0; p < pixels; p++) if (high[p] - low[p] > tolerance) changing[p] = 1;
+  const changing = rangeAbove(low, high, tolerance);
   const grouped = dilateRect(changing, rows, cols, 4, 2);
   const { labels, components } = labelComponents(grouped, rows, cols);
   const maxLineHeight = options.maxLineHeight ?? 64;
