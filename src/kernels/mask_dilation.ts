@@ -35,8 +35,10 @@ export function dilateRect(mask: Uint8Array, rows: number, cols: number, rx: num
   const maskAt = pad, acrossAt = maskAt + length + 2 * pad, downAt = acrossAt + length + pad;
   const wasm = kernelsWith(downAt + length);
   const memory = new Uint8Array(wasm.memory.buffer);
-  memory.fill(0, 0, downAt + length);
+  // Only the padding needs clearing: the passes write every byte of their regions.
+  memory.fill(0, 0, maskAt);
   memory.set(mask.subarray(0, pixels), maskAt);
+  memory.fill(0, maskAt + pixels, acrossAt);
   wasm.orAcrossInto(maskAt, acrossAt, pixels, rx);
   // The flat pass reaches into the neighbouring rows near each end of a row: redo those pixels.
   const edge = Math.min(rx, cols);
