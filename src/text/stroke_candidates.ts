@@ -118,15 +118,22 @@ function strokeGroups(
     all: emptyStats(),
     outside: emptyStats(),
   }));
-  for (let p = 0; p < strokes.length; p++) {
-    if (!strokes[p]) continue;
+  const add = (p: number) => {
     const group = groups[labels[p] - 1];
     const x = p % cols;
     const y = (p - x) / cols;
     group.members.push(p);
     addPixel(group.all, x, y);
     if (!known[p]) addPixel(group.outside, x, y);
+  };
+  // Strokes are sparse (a few thousand of 480,000 pixels): skip empty 4-pixel words, in raster order.
+  const wordCount = strokes.byteOffset % 4 === 0 ? strokes.length >> 2 : 0;
+  const words = new Uint32Array(strokes.buffer, strokes.byteOffset, wordCount);
+  for (let w = 0; w < wordCount; w++) {
+    if (words[w] === 0) continue;
+    for (let p = 4 * w; p < 4 * w + 4; p++) if (strokes[p]) add(p);
   }
+  for (let p = 4 * wordCount; p < strokes.length; p++) if (strokes[p]) add(p);
   return groups;
 }
 
