@@ -150,14 +150,12 @@ function areaOf(boxes: Box[]): number {
 
 /** The pixels of some labelled components, as a mask. */
 function componentsMask(labels: Int32Array, chosen: Component[], rows: number, cols: number) {
-  let maxLabel = 0;
-  for (const c of chosen) maxLabel = Math.max(maxLabel, c.label);
-  const wanted = new Uint8Array(maxLabel + 1);
-  for (const c of chosen) wanted[c.label] = 1;
   const data = new Uint8Array(rows * cols);
-  for (let p = 0; p < data.length; p++) {
-    const label = labels[p];
-    if (label <= maxLabel && wanted[label]) data[p] = 1;
+  // A component's pixels lie within its box: look only there (the anatomy's box is some of the frame).
+  for (const c of chosen) {
+    for (let y = c.y0; y <= c.y1; y++) {
+      for (let p = y * cols + c.x0; p <= y * cols + c.x1; p++) if (labels[p] === c.label) data[p] = 1;
+    }
   }
   return { rows, cols, data };
 }
