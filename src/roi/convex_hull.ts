@@ -16,7 +16,7 @@ import type { Mask } from "../volume.ts";
 export function convexHullMask(mask: Mask): Mask {
   const { rows, cols, data } = mask;
   // Only the leftmost and rightmost pixel of each row can be hull vertices.
-  const points: [number, number][] = [];
+  const ys: number[] = [], firsts: number[] = [], lasts: number[] = [];
   for (let y = 0; y < rows; y++) {
     const offset = y * cols;
     // From both ends: a region's rows are mostly set in the middle.
@@ -25,8 +25,33 @@ export function convexHullMask(mask: Mask): Mask {
     if (first === cols) continue;
     let last = cols - 1;
     while (!data[offset + last]) last--;
-    points.push([first, y]);
-    if (last !== first) points.push([last, y]);
+    ys.push(y);
+    firsts.push(first);
+    lasts.push(last);
+  }
+  return convexHullOfRows(rows, cols, ys, firsts, lasts);
+}
+
+/**
+ * {@linkcode convexHullMask} of a mask given by its row extremes (rows `ys` in ascending order, each
+ * set from `firsts[k]` to at most `lasts[k]`): callers that already walked the rows skip the frame pass.
+ *
+ * @example
+ * ```ts
+ * convexHullOfRows(3, 3, [0, 2], [0, 0], [2, 2]).data; // all ones
+ * ```
+ */
+export function convexHullOfRows(
+  rows: number,
+  cols: number,
+  ys: ArrayLike<number>,
+  firsts: ArrayLike<number>,
+  lasts: ArrayLike<number>,
+): Mask {
+  const points: [number, number][] = [];
+  for (let k = 0; k < ys.length; k++) {
+    points.push([firsts[k], ys[k]]);
+    if (lasts[k] !== firsts[k]) points.push([lasts[k], ys[k]]);
   }
   const out = new Uint8Array(rows * cols);
   if (points.length === 0) return { rows, cols, data: out };

@@ -10,7 +10,7 @@
 import type { Box, Mask, Volume } from "../volume.ts";
 import { binaryClosing, binaryDilation, binaryOpening } from "./binary_morphology.ts";
 import { backgroundThreshold } from "./background_threshold.ts";
-import { convexHullMask } from "./convex_hull.ts";
+import { convexHullOfRows } from "./convex_hull.ts";
 import { fillHoles } from "./fill_holes.ts";
 import { clearFlatBands } from "./flat_bands.ts";
 import { componentMask, labelComponents } from "./label_components.ts";
@@ -468,7 +468,9 @@ export function fitSectorToRegion(
   // Dark pools and faded far fields open the region to the outside; its convex hull does not care.
   // Both masks and the hull (whose corners are region pixels) lie in these boxes: count only there.
   const scored = unionBox(box, maskBox);
-  const score = Math.max(maskDice(mask, region, scored), maskDice(mask, convexHullMask(region), scored));
+  // The row extremes found above are the region's: its hull needs no second pass over the frame.
+  const hull = convexHullOfRows(rows, cols, rowY, leftX, rightX);
+  const score = Math.max(maskDice(mask, region, scored), maskDice(mask, hull, scored));
   if (score < minScore) {
     return {
       ok: false,
