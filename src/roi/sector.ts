@@ -10,6 +10,7 @@
 import type { Box, Mask, Volume } from "../volume.ts";
 import { binaryClosing, binaryDilation, binaryOpening } from "./binary_morphology.ts";
 import { backgroundThreshold } from "./background_threshold.ts";
+import { columnExtremes } from "./column_extremes.ts";
 import { convexHullOfRows } from "./convex_hull.ts";
 import { fillHoles } from "./fill_holes.ts";
 import { clearFlatBands } from "./flat_bands.ts";
@@ -304,7 +305,6 @@ export function fitSectorToRegion(
 
   // Row extremes (side edges) and column extremes (near/far boundaries).
   const leftX: number[] = [], rightX: number[] = [], rowY: number[] = [];
-  const top = new Int32Array(cols).fill(-1), bottom = new Int32Array(cols).fill(-1);
   const boxEnd = box.x + box.width;
   for (let y = box.y; y < box.y + box.height; y++) {
     const offset = y * cols;
@@ -317,12 +317,8 @@ export function fitSectorToRegion(
     leftX.push(first);
     rightX.push(last);
     rowY.push(y);
-    for (let x = first; x <= last; x++) {
-      if (!data[offset + x]) continue;
-      if (top[x] < 0) top[x] = y;
-      bottom[x] = y;
-    }
   }
+  const { top, bottom } = columnExtremes(region, rowY, leftX, rightX);
   const ys = Float64Array.from(rowY);
   // Lossy loops (JPEG blocks) give staircase edges: retry once with half a block of tolerance.
   let tolerance = Math.max(1.5, 0.003 * Math.max(rows, cols));
