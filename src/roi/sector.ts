@@ -1041,9 +1041,13 @@ function trimmedMean(values: number[]): number {
 
 function clipToBox(mask: Mask, box: Box): void {
   const { rows, cols, data } = mask;
-  for (let y = 0; y < rows; y++) {
-    for (let x = 0; x < cols; x++) {
-      if (y < box.y || y >= box.y + box.height || x < box.x || x >= box.x + box.width) data[y * cols + x] = 0;
-    }
+  // Whole rows above and below the box, then each row's ends beside it.
+  const top = Math.min(rows, Math.max(0, box.y)), bottom = Math.min(rows, Math.max(top, box.y + box.height));
+  const left = Math.min(cols, Math.max(0, box.x)), right = Math.min(cols, Math.max(left, box.x + box.width));
+  data.fill(0, 0, top * cols);
+  data.fill(0, bottom * cols, rows * cols);
+  for (let y = top; y < bottom; y++) {
+    data.fill(0, y * cols, y * cols + left);
+    data.fill(0, y * cols + right, (y + 1) * cols);
   }
 }
