@@ -150,7 +150,7 @@ export function sectorEvidence(
   for (const label of labels) {
     const core = componentMask(components, (candidate) => candidate === label);
     // Back to the true border: the opening rounds corners, the evidence has the real edge.
-    const restored = maskAnd(binaryDilation(core, openRadius + 1), evidence);
+    const restored = maskAndInto(binaryDilation(core, openRadius + 1), evidence);
     regions.push(fillHoles(restored));
   }
   return { evidence, regions, stats, threshold };
