@@ -7,7 +7,7 @@
  */
 import type { Mask } from "../volume.ts";
 import { kernelHandles, withinDistanceKernel } from "../kernels/within_distance.ts";
-import { withinDistanceRuns } from "./within_distance_runs.ts";
+import { morphologyRuns, withinDistanceRuns } from "./within_distance_runs.ts";
 
 /**
  * Squared distance from every pixel to the nearest pixel whose mask value equals `featureValue`.
@@ -79,6 +79,28 @@ export function withinDistance(mask: Mask, featureValue: 0 | 1, radius: number):
     }
   }
   return out;
+}
+
+/**
+ * Closing (`"close"`) or opening (`"open"`) by the disk {dx² + dy² ≤ radius²} on row runs throughout
+ * (see `morphologyRuns`), when the mask has few enough runs for that to pay, as {@linkcode withinDistance}
+ * decides for its first step; else null (then two withinDistance passes do it).
+ *
+ * @example
+ * ```ts
+ * const mask = { rows: 1, cols: 5, data: new Uint8Array([1, 1, 0, 1, 1]) };
+ * diskMorphology(mask, "close", 1); // Uint8Array [1, 1, 1, 1, 1]
+ * ```
+ */
+export function diskMorphology(mask: Mask, operation: "close" | "open", radius: number): Uint8Array | null {
+  const { rows, cols } = mask;
+  const limit = Math.floor(radius * radius);
+  if (limit < 0) return null;
+  const reach = integerSqrt(limit);
+  const halfWidth = new Int32Array(reach + 1);
+  for (let g = 0; g <= reach; g++) halfWidth[g] = integerSqrt(limit - g * g);
+  const runBudget = Math.floor((rows * cols) / (RUN_COST * (2 * reach + 1)));
+  return morphologyRuns(mask, operation, halfWidth, reach, runBudget);
 }
 
 /** Pixels per run and row in reach from which the pixel passes are cheaper than merging runs. */

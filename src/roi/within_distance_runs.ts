@@ -27,11 +27,60 @@ export function withinDistanceRuns(
   reach: number,
   maxRuns: number,
 ): Uint8Array | null {
-  const { rows, cols } = mask;
   const runs = featureRuns(mask, featureValue, maxRuns);
   if (!runs) return null;
+  return paintRuns(reachedRuns(runs, mask.rows, mask.cols, halfWidth, reach), mask.rows, mask.cols);
+}
+
+/**
+ * Binary closing (`"close"`: dilation, then erosion) or opening (`"open"`: erosion, then dilation) by
+ * the disk described by `halfWidth` and `reach` (as in {@linkcode withinDistanceRuns}), the step between
+ * kept as row runs instead of a frame-sized mask. Pixels outside the frame neither erode nor dilate.
+ * Null when the mask holds more than `maxRuns` runs of the value the first step reaches from.
+ *
+ * @example
+ * ```ts
+ * const mask = { rows: 1, cols: 5, data: new Uint8Array([1, 1, 0, 1, 1]) };
+ * morphologyRuns(mask, "close", new Int32Array([1]), 0, 100); // Uint8Array [1, 1, 1, 1, 1]
+ * ```
+ */
+export function morphologyRuns(
+  mask: Mask,
+  operation: "close" | "open",
+  halfWidth: Int32Array,
+  reach: number,
+  maxRuns: number,
+): Uint8Array | null {
+  const { rows, cols } = mask;
+  // Closing: set pixels reached from the set ones, then erosion keeps those no background reaches.
+  // Opening: the pixels no background reaches, then the set pixels those reach.
+  const runs = featureRuns(mask, operation === "close" ? 1 : 0, maxRuns);
+  if (!runs) return null;
+  const first = reachedRuns(runs, rows, cols, halfWidth, reach);
+  // The erosion's features are the background inside the frame: the gaps between the set runs.
+  const second = reachedRuns(complementRuns(first, cols), rows, cols, halfWidth, reach);
+  return paintRuns(operation === "close" ? complementRuns(second, cols) : second, rows, cols);
+}
+
+/** Row runs (inclusive ends; row y's are rowFirst[y] to rowFirst[y + 1]). */
+interface RowRuns {
+  rowFirst: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+/** Each row's union of the runs within reach, widened by the disk's span at their row distance, clipped to the frame. */
+function reachedRuns(
+  runs: RowRuns,
+  rows: number,
+  cols: number,
+  halfWidth: Int32Array,
+  reach: number,
+): RowRuns {
   const { rowFirst, starts, ends } = runs;
-  const out = new Uint8Array(rows * cols);
+  const outFirst = new Int32Array(rows + 1);
+  let outStarts = new Int32Array(Math.max(64, rowFirst[rows])), outEnds = new Int32Array(outStarts.length);
+  let outCount = 0;
   // The union so far (sorted, disjoint, inclusive ends) and the buffer the next union goes to.
   let unionStart = new Int32Array(64), unionEnd = new Int32Array(64);
   let nextStart = new Int32Array(64), nextEnd = new Int32Array(64);
@@ -69,12 +118,56 @@ export function withinDistanceRuns(
       [unionEnd, nextEnd] = [nextEnd, unionEnd];
       count = merged;
     }
-    const offset = y * cols;
+    outFirst[y] = outCount;
+    if (outCount + count > outStarts.length) {
+      const size = 2 * (outCount + count);
+      [outStarts, outEnds] = [grown(outStarts, size), grown(outEnds, size)];
+    }
     for (let i = 0; i < count; i++) {
       const start = unionStart[i] < 0 ? 0 : unionStart[i];
       const end = unionEnd[i] >= cols ? cols - 1 : unionEnd[i];
-      if (end >= start) out.fill(1, offset + start, offset + end + 1);
+      if (end < start) continue;
+      outStarts[outCount] = start;
+      outEnds[outCount++] = end;
     }
+  }
+  outFirst[rows] = outCount;
+  return { rowFirst: outFirst, starts: outStarts, ends: outEnds };
+}
+
+/** The gaps between each row's runs, within the frame's columns. */
+function complementRuns(runs: RowRuns, cols: number): RowRuns {
+  const { rowFirst, starts, ends } = runs;
+  const rows = rowFirst.length - 1;
+  const size = rowFirst[rows] + rows;
+  const outFirst = new Int32Array(rows + 1), outStarts = new Int32Array(size), outEnds = new Int32Array(size);
+  let count = 0;
+  for (let y = 0; y < rows; y++) {
+    outFirst[y] = count;
+    let next = 0;
+    for (let k = rowFirst[y]; k < rowFirst[y + 1]; k++) {
+      if (starts[k] > next) {
+        outStarts[count] = next;
+        outEnds[count++] = starts[k] - 1;
+      }
+      next = ends[k] + 1;
+    }
+    if (next < cols) {
+      outStarts[count] = next;
+      outEnds[count++] = cols - 1;
+    }
+  }
+  outFirst[rows] = count;
+  return { rowFirst: outFirst, starts: outStarts, ends: outEnds };
+}
+
+/** A mask with the runs set (runs lie within the frame). */
+function paintRuns(runs: RowRuns, rows: number, cols: number): Uint8Array {
+  const { rowFirst, starts, ends } = runs;
+  const out = new Uint8Array(rows * cols);
+  for (let y = 0; y < rows; y++) {
+    const offset = y * cols;
+    for (let k = rowFirst[y]; k < rowFirst[y + 1]; k++) out.fill(1, offset + starts[k], offset + ends[k] + 1);
   }
   return out;
 }
@@ -84,7 +177,7 @@ function featureRuns(
   mask: Mask,
   featureValue: 0 | 1,
   maxRuns: number,
-): { rowFirst: Int32Array; starts: Int32Array; ends: Int32Array } | null {
+): RowRuns | null {
   const { rows, cols, data } = mask;
   const rowFirst = new Int32Array(rows + 1);
   // Four pixels per word when the mask starts on a word boundary (fresh masks do).

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Mask } from "../volume.ts";
 import { squaredDistanceTransform } from "./distance_transform.ts";
-import { withinDistanceRuns } from "./within_distance_runs.ts";
+import { morphologyRuns, withinDistanceRuns } from "./within_distance_runs.ts";
 
 function halfWidths(radius: number): [Int32Array, number] {
   const limit = Math.floor(radius * radius);
@@ -60,4 +60,47 @@ Deno.test("withinDistanceRuns declines masks with more runs than allowed", () =>
   const [halfWidth, reach] = halfWidths(3);
   assert.equal(withinDistanceRuns(mask, 1, halfWidth, reach, 10), null);
   assert.ok(withinDistanceRuns(mask, 1, halfWidth, reach, 400));
+});
+
+Deno.test("morphologyRuns closes and opens as two thresholded exact transforms do", () => {
+  const masks: Mask[] = [
+    blob(40, 53, 26, 3, 11),
+    blob(37, 41, 2, 0, 12), // against the left and top sides
+    blob(45, 30, 29, 10, 13), // cut by the right and bottom sides
+    randomMask(23, 31, 0.5, 14),
+    randomMask(19, 17, 0.05, 15),
+    randomMask(21, 26, 0.9, 16),
+    { rows: 6, cols: 9, data: new Uint8Array(54) },
+    { rows: 6, cols: 9, data: new Uint8Array(54).fill(1) },
+  ];
+  // Pixels within `radius` of a `featureValue` pixel, by the exact transform.
+  const within = (mask: Mask, featureValue: 0 | 1, radius: number) => {
+    const none = (mask.rows + mask.cols) ** 2, limit = Math.floor(radius * radius);
+    return Uint8Array.from(
+      squaredDistanceTransform(mask, featureValue),
+      (d) => (d <= limit && d < none ? 1 : 0),
+    );
+  };
+  const dilate = (mask: Mask, radius: number): Mask => ({ ...mask, data: within(mask, 1, radius) });
+  const erode = (mask: Mask, radius: number): Mask => ({
+    ...mask,
+    data: within(mask, 0, radius).map((v) => 1 - v),
+  });
+  for (const [m, mask] of masks.entries()) {
+    for (const radius of [1, 2, 2.5, 5, 8]) {
+      const [halfWidth, reach] = halfWidths(radius);
+      assert.deepEqual(
+        morphologyRuns(mask, "close", halfWidth, reach, Infinity),
+        erode(dilate(mask, radius), radius).data,
+        `closing mask ${m} r=${radius}`,
+      );
+      assert.deepEqual(
+        morphologyRuns(mask, "open", halfWidth, reach, Infinity),
+        dilate(erode(mask, radius), radius).data,
+        `opening mask ${m} r=${radius}`,
+      );
+    }
+  }
+  const [halfWidth, reach] = halfWidths(3);
+  assert.equal(morphologyRuns(randomMask(20, 20, 0.5, 9), "close", halfWidth, reach, 10), null);
 });
