@@ -458,7 +458,7 @@ export function fitSectorToRegion(
   geometry.box = maskBox;
   if (support) {
     // Straight, agreeing edge support along most of each side says the evidence was clean.
-    const [leftRows, rightRows] = sideRows(mask, left, right);
+    const [leftRows, rightRows] = sideRows(mask, maskBox, left, right);
     quality *= Math.min(1, support[0] / Math.max(1, leftRows), support[1] / Math.max(1, rightRows));
   }
   // Dark pools and faded far fields open the region to the outside; its convex hull does not care.
@@ -636,15 +636,17 @@ function nearFromCorners(
 }
 
 /** Rows of a fitted mask wide enough to profile whose left / right end lies on the side edge. */
-function sideRows(mask: Mask, left: EdgeLine, right: EdgeLine): [number, number] {
-  const { rows, cols, data } = mask;
+function sideRows(mask: Mask, box: Box, left: EdgeLine, right: EdgeLine): [number, number] {
+  const { cols, data } = mask;
   let leftRows = 0, rightRows = 0;
-  for (let y = 0; y < rows; y++) {
+  // Only the mask's box (its tight box) holds set pixels: rows and columns beyond it are empty.
+  const boxEnd = box.x + box.width;
+  for (let y = box.y; y < box.y + box.height; y++) {
     const offset = y * cols;
-    let first = 0;
-    while (first < cols && !data[offset + first]) first++;
-    if (first === cols) continue;
-    let last = cols - 1;
+    let first = box.x;
+    while (first < boxEnd && !data[offset + first]) first++;
+    if (first === boxEnd) continue;
+    let last = boxEnd - 1;
     while (!data[offset + last]) last--;
     if (last - first < 2 * PROFILE_WINDOW + 4) continue;
     if (first - (left.slope * y + left.intercept) < 1.5) leftRows++;
