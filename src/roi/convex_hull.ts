@@ -3,6 +3,7 @@
  * @module
  */
 import type { Mask } from "../volume.ts";
+import { rowSpans } from "./plane.ts";
 
 /**
  * The smallest convex region (pixel centres) containing every set pixel.
@@ -14,22 +15,9 @@ import type { Mask } from "../volume.ts";
  * ```
  */
 export function convexHullMask(mask: Mask): Mask {
-  const { rows, cols, data } = mask;
   // Only the leftmost and rightmost pixel of each row can be hull vertices.
-  const ys: number[] = [], firsts: number[] = [], lasts: number[] = [];
-  for (let y = 0; y < rows; y++) {
-    const offset = y * cols;
-    // From both ends: a region's rows are mostly set in the middle.
-    let first = 0;
-    while (first < cols && !data[offset + first]) first++;
-    if (first === cols) continue;
-    let last = cols - 1;
-    while (!data[offset + last]) last--;
-    ys.push(y);
-    firsts.push(first);
-    lasts.push(last);
-  }
-  return convexHullOfRows(rows, cols, ys, firsts, lasts);
+  const spans = rowSpans(mask);
+  return convexHullOfRows(mask.rows, mask.cols, spans.rows, spans.firsts, spans.lasts);
 }
 
 /**

@@ -245,3 +245,41 @@ export function unionBox(a: Box, b: Box): Box {
   const right = Math.max(a.x + a.width, b.x + b.width), bottom = Math.max(a.y + a.height, b.y + b.height);
   return { x, y, width: right - x, height: bottom - y };
 }
+
+/** The first and last set column of each row that holds set pixels, with the row (`rowSpans`). */
+export interface RowSpans {
+  rows: number[];
+  firsts: number[];
+  lasts: number[];
+}
+
+/**
+ * For each row of `box` (default: the whole mask) holding set pixels, its first and last set column,
+ * found from both ends: a region's rows are mostly set in the middle, which is never read.
+ *
+ * @example
+ * ```ts
+ * const mask = { rows: 2, cols: 4, data: new Uint8Array([0, 1, 1, 0, 0, 0, 0, 0]) };
+ * rowSpans(mask); // { rows: [0], firsts: [1], lasts: [2] }
+ * ```
+ */
+export function rowSpans(
+  mask: Mask,
+  box: Box = { x: 0, y: 0, width: mask.cols, height: mask.rows },
+): RowSpans {
+  const { cols, data } = mask;
+  const spans: RowSpans = { rows: [], firsts: [], lasts: [] };
+  const boxEnd = box.x + box.width;
+  for (let y = box.y; y < box.y + box.height; y++) {
+    const offset = y * cols;
+    let first = box.x;
+    while (first < boxEnd && !data[offset + first]) first++;
+    if (first === boxEnd) continue;
+    let last = boxEnd - 1;
+    while (!data[offset + last]) last--;
+    spans.rows.push(y);
+    spans.firsts.push(first);
+    spans.lasts.push(last);
+  }
+  return spans;
+}

@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { readVolume } from "../io/read.ts";
 import type { Mask } from "../volume.ts";
 import { diceScore } from "../metrics.ts";
-import { maskAnd, maskAndInto, maskArea, maskBoundingBox, maskDice, maskOr, unionBox } from "./plane.ts";
+import {
+  createMask,
+  maskAnd,
+  maskAndInto,
+  maskArea,
+  maskBoundingBox,
+  maskDice,
+  maskOr,
+  rowSpans,
+  unionBox,
+} from "./plane.ts";
 
 /** Two masks of a real echo frame (bright pixels, and pixels of the red channel above a level). */
 async function echoMasks(): Promise<[Mask, Mask]> {
@@ -127,4 +137,18 @@ Deno.test("maskArea and maskDice count the same by word or by byte: any values, 
     assert.equal(maskDice(odd, red, box), expected);
     assert.equal(maskDice(shifted(odd), red, box), expected);
   }
+});
+
+Deno.test("rowSpans gives each row's first and last set column, inside a box when given", () => {
+  // Row 1 is empty; row 3 has one pixel; the box cuts row 0's right pixel and row 2's ends off.
+  const mask = createMask(4, 6);
+  mask.data.set([0, 1, 0, 1, 0, 0], 0);
+  mask.data.set([1, 1, 1, 1, 1, 1], 12);
+  mask.data.set([0, 0, 0, 0, 0, 1], 18);
+  assert.deepEqual(rowSpans(mask), { rows: [0, 2, 3], firsts: [1, 0, 5], lasts: [3, 5, 5] });
+  assert.deepEqual(rowSpans(mask, { x: 2, y: 0, width: 3, height: 3 }), {
+    rows: [0, 2],
+    firsts: [3, 2],
+    lasts: [3, 4],
+  });
 });

@@ -15,7 +15,16 @@ import { convexHullOfRows } from "./convex_hull.ts";
 import { fillHoles } from "./fill_holes.ts";
 import { clearFlatBands } from "./flat_bands.ts";
 import { componentMask, labelComponents } from "./label_components.ts";
-import { createMask, maskAnd, maskAndInto, maskArea, maskBoundingBox, maskDice, unionBox } from "./plane.ts";
+import {
+  createMask,
+  maskAnd,
+  maskAndInto,
+  maskArea,
+  maskBoundingBox,
+  maskDice,
+  rowSpans,
+  unionBox,
+} from "./plane.ts";
 import { fitLineRansac } from "./robust_line.ts";
 import { type EdgeCrossing, levelCrossing } from "./edge_profile.ts";
 import { anyChange, type TemporalExtremes, temporalExtremes, temporalMeanSampler } from "./temporal_stats.ts";
@@ -299,25 +308,12 @@ export function fitSectorToRegion(
     region,
     reason,
   });
-  const { rows, cols, data } = region;
+  const { rows, cols } = region;
   const box = maskBoundingBox(region);
   if (!box || box.height < 8 || box.width < 8) return fail("region too small");
 
   // Row extremes (side edges) and column extremes (near/far boundaries).
-  const leftX: number[] = [], rightX: number[] = [], rowY: number[] = [];
-  const boxEnd = box.x + box.width;
-  for (let y = box.y; y < box.y + box.height; y++) {
-    const offset = y * cols;
-    // Row ends from both sides; only pixels between them can be set.
-    let first = box.x;
-    while (first < boxEnd && !data[offset + first]) first++;
-    if (first === boxEnd) continue;
-    let last = boxEnd - 1;
-    while (!data[offset + last]) last--;
-    leftX.push(first);
-    rightX.push(last);
-    rowY.push(y);
-  }
+  const { rows: rowY, firsts: leftX, lasts: rightX } = rowSpans(region, box);
   const { top, bottom } = columnExtremes(region, rowY, leftX, rightX);
   const ys = Float64Array.from(rowY);
   // Lossy loops (JPEG blocks) give staircase edges: retry once with half a block of tolerance.
@@ -637,17 +633,11 @@ function nearFromCorners(
 
 /** Rows of a fitted mask wide enough to profile whose left / right end lies on the side edge. */
 function sideRows(mask: Mask, box: Box, left: EdgeLine, right: EdgeLine): [number, number] {
-  const { cols, data } = mask;
   let leftRows = 0, rightRows = 0;
   // Only the mask's box (its tight box) holds set pixels: rows and columns beyond it are empty.
-  const boxEnd = box.x + box.width;
-  for (let y = box.y; y < box.y + box.height; y++) {
-    const offset = y * cols;
-    let first = box.x;
-    while (first < boxEnd && !data[offset + first]) first++;
-    if (first === boxEnd) continue;
-    let last = boxEnd - 1;
-    while (!data[offset + last]) last--;
+  const spans = rowSpans(mask, box);
+  for (let k = 0; k < spans.rows.length; k++) {
+    const y = spans.rows[k], first = spans.firsts[k], last = spans.lasts[k];
     if (last - first < 2 * PROFILE_WINDOW + 4) continue;
     if (first - (left.slope * y + left.intercept) < 1.5) leftRows++;
     if (right.slope * y + right.intercept - last < 1.5) rightRows++;
