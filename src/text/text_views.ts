@@ -5,7 +5,7 @@
  * @module
  */
 import { type Box, type Frame8, frameLength, type Volume } from "../volume.ts";
-import { type Component, labelComponents } from "./label_components.ts";
+import { componentMask, labelComponents } from "../roi/label_components.ts";
 import { convexHullMask } from "../roi/convex_hull.ts";
 import { brightestExtremes, chromaAbove, rangeAbove, sampleMinimum } from "../kernels/byte_extremes.ts";
 import { dilateRect } from "../kernels/mask_dilation.ts";
@@ -102,25 +102,26 @@ export function changingRegions(
   const tolerance = options.tolerance ?? 24;
   const changing = rangeAbove(low, high, tolerance);
   const grouped = dilateRect(changing, rows, cols, 4, 2);
-  const { labels, components } = labelComponents(grouped, rows, cols);
+  const components = labelComponents({ rows, cols, data: grouped });
   const maxLineHeight = options.maxLineHeight ?? 64;
   const margin = options.margin ?? 16;
+  const isTall = (label: number) => components.boxes[label].height > maxLineHeight;
   const lines: Box[] = [];
   const centres: number[] = [];
   let anatomy = 0;
-  for (const c of components) {
-    const width = c.x1 - c.x0 + 1;
-    const height = c.y1 - c.y0 + 1;
-    if (height > maxLineHeight) {
-      anatomy += width * height;
+  for (let label = 1; label <= components.count; label++) {
+    const box = components.boxes[label];
+    if (isTall(label)) {
+      anatomy += box.width * box.height;
       continue;
     }
-    const x0 = Math.max(0, c.x0 - margin);
-    const y0 = Math.max(0, c.y0 - margin);
-    const x1 = Math.min(cols, c.x1 + 1 + margin);
-    const y1 = Math.min(rows, c.y1 + 1 + margin);
+    const x0 = Math.max(0, box.x - margin);
+    const y0 = Math.max(0, box.y - margin);
+    const x1 = Math.min(cols, box.x + box.width + margin);
+    const y1 = Math.min(rows, box.y + box.height + margin);
     lines.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
-    centres.push(Math.round((c.y0 + c.y1) / 2) * cols + Math.round((c.x0 + c.x1) / 2));
+    const right = box.x + box.width - 1, bottom = box.y + box.height - 1;
+    centres.push(Math.round((box.y + bottom) / 2) * cols + Math.round((box.x + right) / 2));
   }
   const anatomyFraction = anatomy / pixels;
   const all = mergeNearby(lines, margin);
@@ -130,11 +131,10 @@ export function changingRegions(
   }
   // Too much to search piece by piece: dim speckle that changes too sparsely to join up splits the
   // anatomy into line-shaped pieces. Those inside the hull of the tall areas are left to the summary.
-  const tall = components.filter((c) => c.y1 - c.y0 + 1 > maxLineHeight);
-  if (tall.length === 0) {
+  if (anatomy === 0) {
     return { lines: all, anatomyFraction, lineFraction: allFraction, insideAnatomyLeftOut: false };
   }
-  const anatomyHull = convexHullMask(componentsMask(labels, tall, rows, cols)).data;
+  const anatomyHull = convexHullMask(componentMask(components, isTall)).data;
   const outside = mergeNearby(lines.filter((_, index) => !anatomyHull[centres[index]]), margin);
   return {
     lines: outside,
@@ -146,18 +146,6 @@ export function changingRegions(
 
 function areaOf(boxes: Box[]): number {
   return boxes.reduce((sum, box) => sum + box.width * box.height, 0);
-}
-
-/** The pixels of some labelled components, as a mask. */
-function componentsMask(labels: Int32Array, chosen: Component[], rows: number, cols: number) {
-  const data = new Uint8Array(rows * cols);
-  // A component's pixels lie within its box: look only there (the anatomy's box is some of the frame).
-  for (const c of chosen) {
-    for (let y = c.y0; y <= c.y1; y++) {
-      for (let p = y * cols + c.x0; p <= y * cols + c.x1; p++) if (labels[p] === c.label) data[p] = 1;
-    }
-  }
-  return { rows, cols, data };
 }
 
 /**
