@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { claimNext, createFrameClaim } from "./frame_claim.ts";
 import { createSpreadBroker } from "./spread_broker.ts";
 import type { SpreadOffer } from "./stream_spread.ts";
+import { keepAllPlan } from "./testdata/keep_all_plan.ts";
 
 function offer(id: string, frames: number): SpreadOffer {
   return {
@@ -12,14 +13,7 @@ function offer(id: string, frames: number): SpreadOffer {
     dir: "/tmp/none",
     name: id,
     options: {} as SpreadOffer["options"],
-    plan: {
-      boxes: [],
-      roiMask: null,
-      cropBox: null,
-      range: { low: 0, high: 255 },
-      fullDepth: false,
-      fill: 0,
-    },
+    plan: keepAllPlan(),
   };
 }
 

@@ -10,6 +10,7 @@ import { helpWithFrames } from "./stream_helper.ts";
 import type { HelperFailure, SpreadHost, SpreadOffer, SpreadTicket } from "./stream_spread.ts";
 import { summarySpread } from "./text/volume_text.ts";
 import { writeLargeDicom } from "../scripts/make_large_dicom.ts";
+import { keepAllPlan } from "./testdata/keep_all_plan.ts";
 
 const MOD = new URL("../mod.ts", import.meta.url).pathname;
 const PUBLIC = new URL("../../shared/data/public/", import.meta.url).pathname;
@@ -180,14 +181,7 @@ Deno.test("a helper whose chunk does not decode reports it naming the file; one 
       dir: work,
       name: "broken",
       options: parseProcessOptions({ mode: "us" }),
-      plan: {
-        boxes: [],
-        roiMask: null,
-        cropBox: null,
-        range: { low: 0, high: 255 },
-        fullDepth: false,
-        fill: 0,
-      },
+      plan: keepAllPlan(),
     };
     // Someone else has taken chunks 0 and 1: the helper starts at 16, writes it, then meets frame 21.
     claimNext(offer.claim);
